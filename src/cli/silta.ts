@@ -1,0 +1,101 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { Command } from 'commander';
+import { loadConfig } from '../config';
+import { openDatabase, ensureDatabase, withDatabaseName } from '../db/database';
+import { prepareDatabase } from '../db/prepare';
+import { applyMigrations, createMigration, migrationProblems } from '../db/migrations';
+import { main } from '../main';
+import { createLogger } from '../shared/logger';
+import { randomBytes } from 'node:crypto';
+
+/** The `silta` command line: one entry for the server and the maintenance tasks. */
+const program = new Command('silta').description('Silta: the Kake–Leader collaboration hub');
+
+program
+  .command('start')
+  .description('Serve the GraphQL API (applies migrations, loads reference and demo data first)')
+  .action(async () => {
+    await main();
+  });
+
+program
+  .command('migrate')
+  .description('Apply pending database migrations and exit')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const db = await openDatabase(config, logger);
+    try {
+      const applied = await applyMigrations(db.orm, logger);
+      console.log(applied.length ? `Applied ${applied.length} migration(s).` : 'The database is up to date.');
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('seed')
+  .description('Apply migrations, load reference geography, and load demo data into an empty database')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger(config.logLevel);
+    const db = await openDatabase(config, logger);
+    try {
+      await prepareDatabase(db, { seed: 'demo' }, logger);
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('migration:create')
+  .description('Create a migration from the difference between the entities and the snapshot')
+  .argument('[name]', 'short name for the migration file')
+  .action(async (name?: string) => {
+    const config = loadConfig();
+    const logger = createLogger('warn');
+    const db = await openDatabase(config, logger);
+    try {
+      const file = await createMigration(db.orm, name);
+      console.log(file ? `Created migrations/${file}` : 'No changes: entities match the snapshot.');
+    } finally {
+      await db.close();
+    }
+  });
+
+program
+  .command('migration:check')
+  .description('Fail when entities and migrations disagree (migrates a scratch database to compare)')
+  .action(async () => {
+    const config = loadConfig();
+    const logger = createLogger('warn');
+    const server = await openDatabase(config, logger);
+    const scratch = `silta_migration_check_${randomBytes(4).toString('hex')}`;
+    let problems: string[] = [];
+    try {
+      await ensureDatabase(server.url, scratch, logger);
+      const db = await openDatabase({ ...config, databaseUrl: withDatabaseName(server.url, scratch) }, logger);
+      try {
+        await applyMigrations(db.orm, logger);
+        problems = await migrationProblems(db.orm);
+      } finally {
+        await db.close();
+      }
+    } finally {
+      await server.orm.em.getConnection().execute(`drop database if exists "${scratch}"`);
+      await server.close();
+    }
+    if (problems.length > 0) {
+      console.error(problems.join('\n\n'));
+      console.error('\nFix: npm run migration:create -- <name>');
+      process.exitCode = 1;
+    } else {
+      console.log('Migrations match the entities.');
+    }
+  });
+
+program.parseAsync(process.argv).catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+});

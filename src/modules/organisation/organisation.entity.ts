@@ -1,0 +1,70 @@
+import { Check, Entity, Enum, Index, ManyToOne, Opt, Property, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../shared/base.entity';
+import { Node } from '../../shared/relay/node.interface';
+import { Municipality } from '../geography/municipality.entity';
+import { PostalArea } from '../geography/postal-area.entity';
+import { OrganisationType } from './organisation.enums';
+
+export const ORGANISATION_SEARCH_DOCUMENT =
+  "setweight(to_tsvector('finnish', \"name\"), 'A') || setweight(to_tsvector('finnish', coalesce(\"description\", '')), 'B')";
+
+@ObjectType({
+  implements: Node,
+  description: 'An association, authority, municipality, company or other body taking part in Kake or Leader.',
+})
+@Entity()
+@Check({ name: 'organisation_business_id_format', expression: "business_id ~ '^[0-9]{7}-[0-9]$'" })
+@Check({ name: 'organisation_register_number_format', expression: "association_register_number ~ '^[0-9]{1,6}$'" })
+@Check({ name: 'organisation_name_not_blank', expression: "btrim(name) <> ''" })
+@Index({
+  name: 'organisation_search_idx',
+  expression: `create index "organisation_search_idx" on "organisation" using gin ((${ORGANISATION_SEARCH_DOCUMENT}))`,
+})
+@Index({
+  name: 'organisation_name_trgm_idx',
+  expression: 'create index "organisation_name_trgm_idx" on "organisation" using gin ("name" gin_trgm_ops)',
+})
+export class Organisation extends BaseEntity {
+  @Field(() => String, { description: 'Official name, e.g. "Kuopion Setlementti Puijola ry".' })
+  @Index()
+  @Property({ type: 'string', length: 300 })
+  name!: string;
+
+  @Field(() => OrganisationType, { description: 'Kind of organisation.' })
+  @Index()
+  @Enum({ items: () => OrganisationType, nativeEnumName: 'organisation_type' })
+  type!: OrganisationType;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Finnish business ID (Y-tunnus), e.g. "0171045-6"; its check digit is validated.',
+  })
+  @Property({ type: 'string', length: 9, nullable: true, unique: true })
+  businessId?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Number in the Finnish register of associations (yhdistysrekisterinumero), 1–6 digits.',
+  })
+  @Property({ type: 'string', length: 6, nullable: true })
+  associationRegisterNumber?: string;
+
+  @ManyToOne(() => Municipality, { ref: true, nullable: true, deleteRule: 'restrict', index: true })
+  homeMunicipality?: Ref<Municipality>;
+
+  @ManyToOne(() => PostalArea, { fieldName: 'postal_code', ref: true, nullable: true, deleteRule: 'restrict', index: true })
+  postalArea?: Ref<PostalArea>;
+
+  @Field(() => String, { nullable: true, description: 'Web site address.' })
+  @Property({ type: 'string', length: 500, nullable: true })
+  website?: string;
+
+  @Field(() => String, { nullable: true, description: 'What the organisation does.' })
+  @Property({ type: 'text', nullable: true })
+  description?: string;
+
+  @Field(() => Boolean, { description: 'True for the fictitious demo data that Silta loads into an empty database.' })
+  @Property({ type: 'boolean', default: false })
+  isDemo: boolean & Opt = false;
+}

@@ -1,0 +1,65 @@
+import { Check, Entity, Enum, Index, ManyToOne, Opt, Property, type Ref } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../shared/base.entity';
+import { Node } from '../../shared/relay/node.interface';
+import { LocalDate } from '../../shared/scalars';
+import { Organisation } from '../organisation/organisation.entity';
+import { Scheme } from './programme.enums';
+
+export const PROGRAMME_SEARCH_DOCUMENT =
+  "setweight(to_tsvector('finnish', \"name\"), 'A') || setweight(to_tsvector('finnish', coalesce(\"description\", '')), 'B')";
+
+@ObjectType({
+  implements: Node,
+  description:
+    'A funding programme: a Kake or Leader programme period (e.g. "Kake Kuopio 2018–2020") or a parent operational programme.',
+})
+@Entity()
+@Check({ name: 'programme_period_order', expression: 'period_end >= period_start' })
+@Check({ name: 'programme_not_own_parent', expression: 'parent_id is null or parent_id <> id' })
+@Index({
+  name: 'programme_search_idx',
+  expression: `create index "programme_search_idx" on "programme" using gin ((${PROGRAMME_SEARCH_DOCUMENT}))`,
+})
+@Index({
+  name: 'programme_name_trgm_idx',
+  expression: 'create index "programme_name_trgm_idx" on "programme" using gin ("name" gin_trgm_ops)',
+})
+export class Programme extends BaseEntity {
+  @Field(() => String, { description: 'Unique programme code, e.g. "KAKE-KUOPIO-2018".' })
+  @Property({ type: 'string', length: 60, unique: true })
+  code!: string;
+
+  @Field(() => String, { description: 'Name, e.g. "Kake Kuopio 2018–2020".' })
+  @Index()
+  @Property({ type: 'string', length: 300 })
+  name!: string;
+
+  @Field(() => Scheme, { description: 'Kake (urban), Leader (rural) or other.' })
+  @Index()
+  @Enum({ items: () => Scheme, nativeEnumName: 'scheme' })
+  scheme!: Scheme;
+
+  @Field(() => LocalDate, { description: 'First day of the programme period.' })
+  @Index()
+  @Property({ type: 'date' })
+  periodStart!: string;
+
+  @Field(() => LocalDate, { description: 'Last day of the programme period.' })
+  @Property({ type: 'date' })
+  periodEnd!: string;
+
+  @ManyToOne(() => Programme, { ref: true, nullable: true, deleteRule: 'restrict', index: true })
+  parent?: Ref<Programme>;
+
+  @ManyToOne(() => Organisation, { ref: true, nullable: true, deleteRule: 'restrict', index: true })
+  administeringOrganisation?: Ref<Organisation>;
+
+  @Field(() => String, { nullable: true, description: 'Goals and content of the programme.' })
+  @Property({ type: 'text', nullable: true })
+  description?: string;
+
+  @Field(() => Boolean, { description: 'True for the fictitious demo data that Silta loads into an empty database.' })
+  @Property({ type: 'boolean', default: false })
+  isDemo: boolean & Opt = false;
+}

@@ -1,0 +1,127 @@
+import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/postgresql';
+import { OrderDirection, type Cursor, type PageRequest } from './connection';
+
+/** A sort key: an SQL expression over the row alias `t` that is never null, and the type to compare it as. */
+export interface SortKey {
+  sql: string;
+  cast: 'text' | 'date' | 'numeric' | 'integer';
+}
+
+/** A list of rows of one table, filtered and ordered; the basis of every connection. */
+export interface ListSpec<T extends object> {
+  entity: EntityClass<T>;
+  table: string;
+  /** Primary-key column, the tie-breaker of every ordering. */
+  keyColumn: string;
+  sort: SortKey;
+  direction: OrderDirection;
+  /** Adds the filters to a query over `<table> as t`. */
+  where?: (qb: Knex.QueryBuilder) => void;
+}
+
+export interface PageRow<T> {
+  node: T;
+  cursor: Cursor;
+}
+
+const INTERNAL = ['__sort', '__parent', '__rn'];
+
+function ascending(spec: ListSpec<object>, page: PageRequest): boolean {
+  return (spec.direction === OrderDirection.ASC) !== page.backward;
+}
+
+function applyKeyset(qb: Knex.QueryBuilder, spec: ListSpec<object>, page: PageRequest): void {
+  if (!page.cursor) return;
+  const op = ascending(spec, page) ? '>' : '<';
+  const keyCast = typeof page.cursor.key === 'number' ? 'integer' : 'text';
+  qb.whereRaw(`(${spec.sort.sql}, t."${spec.keyColumn}") ${op} (?::${spec.sort.cast}, ?::${keyCast})`, [
+    page.cursor.value,
+    page.cursor.key,
+  ]);
+}
+
+function orderSql(spec: ListSpec<object>, page: PageRequest): string {
+  const dir = ascending(spec, page) ? 'asc' : 'desc';
+  return `${spec.sort.sql} ${dir}, t."${spec.keyColumn}" ${dir}`;
+}
+
+function toPageRows<T extends object>(em: EntityManager, spec: ListSpec<T>, rows: Record<string, unknown>[]): PageRow<T>[] {
+  return rows.map((row) => {
+    const cursor: Cursor = { value: row.__sort as string, key: row[spec.keyColumn] as string | number };
+    const data = { ...row };
+    for (const column of INTERNAL) delete data[column];
+    return { node: em.map(spec.entity, data as EntityDictionary<T>), cursor };
+  });
+}
+
+function baseQuery(em: EntityManager, spec: ListSpec<object>): Knex.QueryBuilder {
+  const knex = em.getKnex();
+  const qb = knex.from({ t: spec.table });
+  if (spec.where) qb.where(spec.where);
+  return qb;
+}
+
+/** One page of a root list: a single statement, limit + 1 rows. */
+export async function fetchPage<T extends object>(em: EntityManager, spec: ListSpec<T>, page: PageRequest): Promise<PageRow<T>[]> {
+  const knex = em.getKnex();
+  const qb = baseQuery(em, spec).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
+  applyKeyset(qb, spec, page);
+  qb.orderByRaw(orderSql(spec, page)).limit(page.limit + 1);
+  return toPageRows(em, spec, (await qb) as Record<string, unknown>[]);
+}
+
+export async function countRows(em: EntityManager, spec: ListSpec<object>): Promise<number> {
+  const [row] = (await baseQuery(em, spec).count({ count: '*' })) as { count: string }[];
+  return Number(row.count);
+}
+
+/**
+ * One page per parent for many parents in a single statement (a window function per parent),
+ * so that nested connections cost the same number of statements for 5 parents as for 50.
+ */
+export async function fetchPagesByParent<T extends object>(
+  em: EntityManager,
+  spec: ListSpec<T>,
+  parentColumn: string,
+  parentIds: readonly (number | string)[],
+  page: PageRequest,
+): Promise<Map<number | string, PageRow<T>[]>> {
+  const knex = em.getKnex();
+  const inner = baseQuery(em, spec)
+    .select(
+      't.*',
+      knex.raw(`(${spec.sort.sql})::text as "__sort"`),
+      knex.raw(`t."${parentColumn}" as "__parent"`),
+      knex.raw(`row_number() over (partition by t."${parentColumn}" order by ${orderSql(spec, page)}) as "__rn"`),
+    )
+    .whereIn(`t.${parentColumn}`, parentIds as (number | string)[]);
+  applyKeyset(inner, spec, page);
+  const rows = (await knex
+    .from(inner.as('t'))
+    .where('__rn', '<=', page.limit + 1)
+    .orderBy([{ column: '__parent' }, { column: '__rn' }])) as Record<string, unknown>[];
+  const byParent = new Map<number | string, PageRow<T>[]>(parentIds.map((id) => [id, []]));
+  for (const row of rows) {
+    const parent = row.__parent as number | string;
+    byParent.get(parent)?.push(...toPageRows(em, spec, [row]));
+  }
+  return byParent;
+}
+
+export async function countRowsByParent(
+  em: EntityManager,
+  spec: ListSpec<object>,
+  parentColumn: string,
+  parentIds: readonly (number | string)[],
+): Promise<Map<number | string, number>> {
+  const rows = (await baseQuery(em, spec)
+    .select(`t.${parentColumn} as parent`)
+    .count({ count: '*' })
+    .whereIn(`t.${parentColumn}`, parentIds as (number | string)[])
+    .groupBy(`t.${parentColumn}`)) as { parent: number | string; count: string }[];
+  const counts = new Map<number | string, number>(parentIds.map((id) => [id, 0]));
+  for (const row of rows) counts.set(row.parent, Number(row.count));
+  return counts;
+}

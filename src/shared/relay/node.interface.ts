@@ -1,0 +1,11 @@
+import { Field, ID, InterfaceType } from 'type-graphql';
+
+/** Relay's object identification: every fetchable object has an opaque global ID. */
+@InterfaceType({
+  description: 'An object with an opaque global ID that `node(id:)` and `nodes(ids:)` can fetch.',
+  resolveType: (value: object) => value.constructor.name,
+})
+export abstract class Node {
+  @Field(() => ID, { description: 'Opaque global identifier.' })
+  id!: string;
+}
