@@ -1,3 +1,88 @@
+import 'reflect-metadata';
+import type { AddressInfo } from 'node:net';
+import { createApp } from './app';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { EmbeddedPostgresError } from './db/embedded-postgres';
+import { prepareDatabase } from './db/prepare';
+import { createLogger } from './shared/logger';
+
+/** Process entry: config → database → app → listen; SIGTERM/SIGINT drain requests and stop the database. */
 export async function main(): Promise<void> {
-  throw new Error('not yet');
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Configuration error: ${error.message}`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  const logger = createLogger(config.logLevel);
+  const started = Date.now();
+
+  let db;
+  try {
+    db = await openDatabase(config, logger);
+  } catch (error) {
+    if (error instanceof EmbeddedPostgresError) {
+      logger.fatal(error.message);
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
+
+  let app;
+  try {
+    await prepareDatabase(db, config, logger);
+    app = await createApp({ orm: db.orm, config, logger });
+    await new Promise<void>((resolve, reject) => {
+      app!.httpServer.once('error', reject);
+      app!.httpServer.listen(config.port, config.host, resolve);
+    });
+  } catch (error) {
+    logger.fatal({ err: error }, 'start-up failed');
+    await db.close();
+    process.exitCode = 1;
+    return;
+  }
+
+  const { port } = app.httpServer.address() as AddressInfo;
+  const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
+  logger.info(
+    { port, database: db.embedded ? 'embedded' : 'DATABASE_URL', startupMs: Date.now() - started },
+    `Silta GraphQL API ready at http://${host}:${port}/graphql`,
+  );
+
+  let stopping = false;
+  const shutdown = async (signal: NodeJS.Signals): Promise<void> => {
+    if (stopping) {
+      logger.warn({ signal }, 'second signal: exiting immediately');
+      process.exit(1);
+    }
+    stopping = true;
+    logger.info({ signal }, 'shutting down: finishing in-flight requests');
+    try {
+      await app.stop();
+      await db.close();
+      logger.info('shutdown complete');
+    } catch (error) {
+      logger.error({ err: error }, 'error during shutdown');
+      process.exitCode = 1;
+    }
+  };
+  process.on('SIGTERM', (signal) => void shutdown(signal));
+  process.on('SIGINT', (signal) => void shutdown(signal));
+  process.on('unhandledRejection', (reason) => logger.error({ err: reason }, 'unhandled promise rejection'));
+}
+
+if (require.main === module) {
+  main().catch((error: unknown) => {
+    console.error(error);
+    process.exit(1);
+  });
 }

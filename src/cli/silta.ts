@@ -8,6 +8,12 @@ import { applyMigrations, createMigration, migrationProblems } from '../db/migra
 import { main } from '../main';
 import { createLogger } from '../shared/logger';
 import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { buildSiltaSchema, printSiltaSchema } from '../schema';
+import { packageRoot } from '../shared/package-root';
+
+const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
 /** The `silta` command line: one entry for the server and the maintenance tasks. */
 const program = new Command('silta').description('Silta: the Kake–Leader collaboration hub');
@@ -92,6 +98,29 @@ program
       process.exitCode = 1;
     } else {
       console.log('Migrations match the entities.');
+    }
+  });
+
+program
+  .command('schema:print')
+  .description('Write schema.graphql from the code')
+  .action(async () => {
+    const schema = printSiltaSchema(await buildSiltaSchema());
+    writeFileSync(SCHEMA_FILE, schema);
+    console.log(`Wrote ${SCHEMA_FILE}`);
+  });
+
+program
+  .command('schema:check')
+  .description('Fail when schema.graphql differs from what the code generates')
+  .action(async () => {
+    const expected = printSiltaSchema(await buildSiltaSchema());
+    const actual = existsSync(SCHEMA_FILE) ? readFileSync(SCHEMA_FILE, 'utf8') : '';
+    if (actual !== expected) {
+      console.error('schema.graphql is out of date with the code. Fix: npm run fix:schema');
+      process.exitCode = 1;
+    } else {
+      console.log('schema.graphql matches the code.');
     }
   });
 

@@ -227,6 +227,10 @@ export class EmbeddedPostgres {
         { ...ids, detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, LC_MESSAGES: 'C' } },
       );
       this.child = child;
+      // Last resort when the process exits without a clean stop (e.g. process.exit after a fatal error).
+      const killOnExit = (): void => void child.kill('SIGINT');
+      process.once('exit', killOnExit);
+      child.once('exit', () => process.removeListener('exit', killOnExit));
       let output = '';
       let ready = false;
       const onData = (chunk: Buffer): void => {

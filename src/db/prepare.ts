@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { loadReferenceGeography } from '../modules/geography/reference-data';
+import { loadVocabularies } from '../modules/project/vocabularies';
 import type { Database } from './database';
 import { applyMigrations } from './migrations';
 import { seedDemoData } from './seed/demo-data';
@@ -10,6 +11,7 @@ export async function prepareDatabase(db: Database, config: Pick<Config, 'seed'>
   await applyMigrations(db.orm, logger);
   const em = db.orm.em.fork();
   await loadReferenceGeography(em, logger);
+  await loadVocabularies(em, logger);
   if (config.seed === 'demo') {
     const [{ count }] = await em.getConnection().execute<{ count: string }[]>(
       'select (select count(*) from organisation) + (select count(*) from programme) + (select count(*) from project) as count',

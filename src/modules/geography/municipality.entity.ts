@@ -1,9 +1,10 @@
 import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../shared/relay/global-id';
+import { Node } from '../../shared/relay/node.interface';
 
 /** Reference data: a Finnish municipality (kunta), from Posti's postal-code data. */
-@ObjectType({ description: 'A Finnish municipality (kunta), reference data from Posti.' })
+@ObjectType({ implements: Node, description: 'A Finnish municipality (kunta), reference data from Posti.' })
 @Entity()
 export class Municipality {
   @Field(() => String, { description: 'Statistics Finland municipality code (kuntanumero), e.g. "297" for Kuopio.' })

@@ -1,11 +1,12 @@
 import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../shared/relay/global-id';
+import { Node } from '../../shared/relay/node.interface';
 import { PostalAreaKind } from './geography.enums';
 import { Municipality } from './municipality.entity';
 
 /** Reference data: a postal-code area (postinumeroalue), from Posti's postal-code data. */
-@ObjectType({ description: 'A Finnish postal-code area (postinumeroalue), reference data from Posti.' })
+@ObjectType({ implements: Node, description: 'A Finnish postal-code area (postinumeroalue), reference data from Posti.' })
 @Entity()
 @Index({
   name: 'postal_area_name_fi_trgm_idx',

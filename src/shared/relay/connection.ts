@@ -34,7 +34,7 @@ export class ConnectionArgs {
   before?: string | null;
 }
 
-@ObjectType({ description: 'Relay page information for cursor pagination.' })
+@ObjectType({ description: 'Relay page information for cursor pagination.', simpleResolvers: true })
 export class PageInfo {
   @Field(() => Boolean, { description: 'True when more items follow this page.' })
   hasNextPage!: boolean;
@@ -163,7 +163,7 @@ export function ConnectionType<T extends object>(nodeType: ClassType<T>, name: s
     node!: T;
   }
 
-  @ObjectType(`${name}Connection`, { description: `A page of ${description} (Relay cursor connection).` })
+  @ObjectType(`${name}Connection`, { description: `A page of ${description} (Relay cursor connection).`, simpleResolvers: true })
   class ConnectionTypeClass {
     @Field(() => [EdgeType], { description: 'Items with their cursors.' })
     edges!: EdgeType[];

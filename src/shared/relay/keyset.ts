@@ -1,7 +1,7 @@
 import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
-import { OrderDirection, type Cursor, type PageRequest } from './connection';
+import { buildConnection, OrderDirection, parsePageRequest, type Connection, type ConnectionArgs, type Cursor, type PageRequest } from './connection';
 
 /** A sort key: an SQL expression over the row alias `t` that is never null, and the type to compare it as. */
 export interface SortKey {
@@ -19,6 +19,16 @@ export interface ListSpec<T extends object> {
   direction: OrderDirection;
   /** Adds the filters to a query over `<table> as t`. */
   where?: (qb: Knex.QueryBuilder) => void;
+}
+
+/**
+ * How child rows point at their parent: a column of `t`, or of a pivot joined to `t`
+ * (e.g. projects of a theme through project_theme).
+ */
+export interface ParentLink {
+  /** Qualified SQL column holding the parent key, e.g. `t."programme_id"` or `pt."theme_id"`. */
+  column: string;
+  join?: (qb: Knex.QueryBuilder) => void;
 }
 
 export interface PageRow<T> {
@@ -56,9 +66,10 @@ function toPageRows<T extends object>(em: EntityManager, spec: ListSpec<T>, rows
   });
 }
 
-function baseQuery(em: EntityManager, spec: ListSpec<object>): Knex.QueryBuilder {
+function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLink): Knex.QueryBuilder {
   const knex = em.getKnex();
   const qb = knex.from({ t: spec.table });
+  parent?.join?.(qb);
   if (spec.where) qb.where(spec.where);
   return qb;
 }
@@ -84,19 +95,19 @@ export async function countRows(em: EntityManager, spec: ListSpec<object>): Prom
 export async function fetchPagesByParent<T extends object>(
   em: EntityManager,
   spec: ListSpec<T>,
-  parentColumn: string,
+  parent: ParentLink,
   parentIds: readonly (number | string)[],
   page: PageRequest,
 ): Promise<Map<number | string, PageRow<T>[]>> {
   const knex = em.getKnex();
-  const inner = baseQuery(em, spec)
+  const inner = baseQuery(em, spec, parent)
     .select(
       't.*',
       knex.raw(`(${spec.sort.sql})::text as "__sort"`),
-      knex.raw(`t."${parentColumn}" as "__parent"`),
-      knex.raw(`row_number() over (partition by t."${parentColumn}" order by ${orderSql(spec, page)}) as "__rn"`),
+      knex.raw(`${parent.column} as "__parent"`),
+      knex.raw(`row_number() over (partition by ${parent.column} order by ${orderSql(spec, page)}) as "__rn"`),
     )
-    .whereIn(`t.${parentColumn}`, parentIds as (number | string)[]);
+    .whereRaw(`${parent.column} = any(?)`, [[...parentIds] as unknown as Knex.Value]);
   applyKeyset(inner, spec, page);
   const rows = (await knex
     .from(inner.as('t'))
@@ -113,15 +124,28 @@ export async function fetchPagesByParent<T extends object>(
 export async function countRowsByParent(
   em: EntityManager,
   spec: ListSpec<object>,
-  parentColumn: string,
+  parent: ParentLink,
   parentIds: readonly (number | string)[],
 ): Promise<Map<number | string, number>> {
-  const rows = (await baseQuery(em, spec)
-    .select(`t.${parentColumn} as parent`)
+  const knex = em.getKnex();
+  const rows = (await baseQuery(em, spec, parent)
+    .select(knex.raw(`${parent.column} as parent`))
     .count({ count: '*' })
-    .whereIn(`t.${parentColumn}`, parentIds as (number | string)[])
-    .groupBy(`t.${parentColumn}`)) as { parent: number | string; count: string }[];
+    .whereRaw(`${parent.column} = any(?)`, [[...parentIds] as unknown as Knex.Value])
+    .groupByRaw(parent.column)) as { parent: number | string; count: string }[];
   const counts = new Map<number | string, number>(parentIds.map((id) => [id, 0]));
   for (const row of rows) counts.set(row.parent, Number(row.count));
   return counts;
+}
+
+/** A root connection: one statement for the page, one more only if `totalCount` is asked for. */
+export async function rootConnection<T extends object>(
+  em: EntityManager,
+  args: ConnectionArgs,
+  buildSpec: () => ListSpec<T> | Promise<ListSpec<T>>,
+): Promise<Connection<T>> {
+  const page = parsePageRequest(args);
+  const spec = await buildSpec();
+  const rows = await fetchPage(em, spec, page);
+  return buildConnection(rows, page, () => countRows(em, spec));
 }

@@ -1,0 +1,48 @@
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
+import { buildSchema } from 'type-graphql';
+import { FundingLineResolver } from './modules/funding/funding.resolver';
+import { MunicipalityResolver, PostalAreaResolver } from './modules/geography/geography.resolver';
+import { NodeResolver } from './modules/node/node.resolver';
+import { OrganisationResolver } from './modules/organisation/organisation.resolver';
+import { ProgrammeAreaResolver, ProgrammeFunderResolver, ProgrammeResolver } from './modules/programme/programme.resolver';
+import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
+import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
+import { SearchResolver } from './modules/search/search.resolver';
+import { DateTime } from './shared/scalars';
+
+export const resolvers = [
+  NodeResolver,
+  OrganisationResolver,
+  ProgrammeResolver,
+  ProgrammeAreaResolver,
+  ProgrammeFunderResolver,
+  ProjectResolver,
+  ParticipationResolver,
+  FundingLineResolver,
+  MunicipalityResolver,
+  PostalAreaResolver,
+  ThemeResolver,
+  TargetGroupResolver,
+  SearchResolver,
+] as const;
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The executable schema, built once per process from the decorated classes. */
+export function buildSiltaSchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers,
+    scalarsMap: [{ type: Date, scalar: DateTime }],
+    // Arguments are validated by the services, which know the argument names and codes to report.
+    validate: false,
+  });
+  return built;
+}
+
+export const SCHEMA_HEADER =
+  '# Generated from the code by `npm run fix:schema`: do not edit. CI fails when it is out of date (`npm run check:schema`).\n\n';
+
+/** The committed schema.graphql: sorted, so that it is stable across builds. */
+export function printSiltaSchema(schema: GraphQLSchema): string {
+  return SCHEMA_HEADER + printSchema(lexicographicSortSchema(schema)) + '\n';
+}
