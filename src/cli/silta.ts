@@ -2,7 +2,8 @@
 import 'reflect-metadata';
 import { Command } from 'commander';
 import { loadConfig } from '../config';
-import { openDatabase, ensureDatabase, withDatabaseName } from '../db/database';
+import { openDatabase } from '../db/database';
+import { ensureDatabase, withDatabaseName } from '../db/database-url';
 import { prepareDatabase } from '../db/prepare';
 import { applyMigrations, createMigration, migrationProblems } from '../db/migrations';
 import { main } from '../main';
@@ -42,13 +43,14 @@ program
 
 program
   .command('seed')
-  .description('Apply migrations, load reference geography, and load demo data into an empty database')
-  .action(async () => {
+  .description('Apply migrations, load reference geography and vocabularies, and load demo data into an empty database')
+  .option('--no-demo', 'load only reference data, no demo data')
+  .action(async (options: { demo: boolean }) => {
     const config = loadConfig();
     const logger = createLogger(config.logLevel);
     const db = await openDatabase(config, logger);
     try {
-      await prepareDatabase(db, { seed: 'demo' }, logger);
+      await prepareDatabase(db, { seed: options.demo ? 'demo' : 'none' }, logger);
     } finally {
       await db.close();
     }

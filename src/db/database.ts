@@ -2,6 +2,7 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import type { Logger } from 'pino';
 import type { Config } from '../config';
 import { EmbeddedPostgres } from './embedded-postgres';
+import { ensureDatabase, withDatabaseName } from './database-url';
 import { ormConfig } from './orm-config';
 
 /** A running database: the ORM, the URL it uses, and how to stop both. */
@@ -38,27 +39,5 @@ export async function openDatabase(config: Config, logger: Logger, urlOverride?:
   } catch (error) {
     await server?.stop();
     throw error;
-  }
-}
-
-export function withDatabaseName(url: string, database: string): string {
-  const parsed = new URL(url);
-  parsed.pathname = `/${database}`;
-  return parsed.toString();
-}
-
-/** Creates a database on the server when missing (the embedded cluster starts with only `postgres`). */
-export async function ensureDatabase(serverUrl: string, database: string, logger: Logger): Promise<void> {
-  const { Client } = await import('pg');
-  const client = new Client({ connectionString: serverUrl });
-  await client.connect();
-  try {
-    const found = await client.query('select 1 from pg_database where datname = $1', [database]);
-    if (found.rowCount === 0) {
-      await client.query(`create database "${database.replace(/"/g, '""')}" encoding 'UTF8' template template0`);
-      logger.info({ database }, 'created database');
-    }
-  } finally {
-    await client.end();
   }
 }

@@ -16,7 +16,7 @@ export abstract class BaseEntity {
   updatedAt: Date & Opt = new Date();
 
   @Field(() => ID, { name: 'id', description: 'Opaque global identifier, usable with `node(id:)`.' })
-  get globalId(): string {
+  get globalId(): string & Opt {
     return toGlobalId(this.constructor.name, this.id);
   }
 }

@@ -92,7 +92,8 @@ export const PROGRAMMES: readonly ProgrammeSpec[] = [
     description:
       'Kaupunkien kansalaistoimijalähtöisen paikallisen kehittämisen kokeilukausi Kuopiossa: noin kaksikymmentä yhdistysten pientä kokeilua asuinalueilla. ' +
       DEMO_NOTE,
-    areas: [{ areaType: AreaType.URBAN, postalCodes: KUOPIO_URBAN.filter((code) => !FRINGE.includes(code)) }],
+    // Hiltulanlahti (70870) joined the Kake territory only in 2018.
+    areas: [{ areaType: AreaType.URBAN, postalCodes: KUOPIO_URBAN.filter((code) => code !== '70870') }],
     funders: [
       ['ely', ESR],
       ['ely', STATE],

@@ -1,4 +1,4 @@
-import { Entity, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, type Opt, PrimaryKeyProp, Index, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../shared/relay/global-id';
 import { Node } from '../../shared/relay/node.interface';
@@ -7,6 +7,8 @@ import { Node } from '../../shared/relay/node.interface';
 @ObjectType({ implements: Node, description: 'A Finnish municipality (kunta), reference data from Posti.' })
 @Entity()
 export class Municipality {
+  [PrimaryKeyProp]?: 'code';
+
   @Field(() => String, { description: 'Statistics Finland municipality code (kuntanumero), e.g. "297" for Kuopio.' })
   @PrimaryKey({ type: 'string', columnType: 'char(3)' })
   code!: string;
@@ -34,7 +36,7 @@ export class Municipality {
   regionNameSv!: string;
 
   @Field(() => ID, { name: 'id', description: 'Opaque global identifier, usable with `node(id:)`.' })
-  get globalId(): string {
+  get globalId(): string & Opt {
     return toGlobalId('Municipality', this.code);
   }
 }

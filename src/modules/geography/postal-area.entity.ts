@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
+import { Entity, type Opt, PrimaryKeyProp, Enum, Index, ManyToOne, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from '../../shared/relay/global-id';
 import { Node } from '../../shared/relay/node.interface';
@@ -13,6 +13,8 @@ import { Municipality } from './municipality.entity';
   expression: 'create index "postal_area_name_fi_trgm_idx" on "postal_area" using gin ("name_fi" gin_trgm_ops)',
 })
 export class PostalArea {
+  [PrimaryKeyProp]?: 'postalCode';
+
   @Field(() => String, { description: 'Five-digit postal code (postinumero), e.g. "70100".' })
   @PrimaryKey({ type: 'string', columnType: 'char(5)' })
   postalCode!: string;
@@ -38,7 +40,7 @@ export class PostalArea {
   validFrom?: string;
 
   @Field(() => ID, { name: 'id', description: 'Opaque global identifier, usable with `node(id:)`.' })
-  get globalId(): string {
+  get globalId(): string & Opt {
     return toGlobalId('PostalArea', this.postalCode);
   }
 }

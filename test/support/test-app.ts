@@ -1,0 +1,90 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { MikroORM } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import { createApp, type App } from '../../src/app';
+import { withDatabaseName } from '../../src/db/database-url';
+import { ormConfig } from '../../src/db/orm-config';
+import { createLogger } from '../../src/shared/logger';
+import { testEnv, type Template } from './environment';
+
+export interface GraphQLResponse<T = Record<string, any>> {
+  status: number;
+  data?: T | null;
+  errors?: { message: string; path?: (string | number)[]; extensions?: Record<string, any> }[];
+  extensions?: Record<string, unknown>;
+}
+
+export interface TestApp {
+  url: string;
+  orm: MikroORM;
+  /** POSTs a GraphQL operation and returns the parsed body with the HTTP status. */
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  /** Runs fn and returns how many SQL statements the app sent meanwhile. */
+  countStatements(fn: () => Promise<unknown>): Promise<number>;
+  sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
+  const client = new Client({ connectionString: testEnv('serverUrl') });
+  await client.connect();
+  try {
+    return await fn(client);
+  } finally {
+    await client.end();
+  }
+}
+
+/** A database of this file's own (cloned from a template) and the app on a free port, over real HTTP. */
+export async function startTestApp(template: Template = 'demo'): Promise<TestApp> {
+  const database = `silta_test_${randomBytes(6).toString('hex')}`;
+  const source = testEnv(template === 'demo' ? 'demoTemplate' : 'emptyTemplate');
+  await admin((client) => client.query(`create database "${database}" template "${source}"`));
+  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const orm = await MikroORM.init(
+    ormConfig({ clientUrl: withDatabaseName(testEnv('serverUrl'), database), poolMax: 5, logger, logSql: false }),
+  );
+  let statements = 0;
+  orm.em.getKnex().on('query', () => {
+    statements += 1;
+  });
+  const app: App = await createApp({ orm, config: { shutdownTimeoutMs: 1000 }, logger });
+  await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = app.httpServer.address() as AddressInfo;
+  const url = `http://127.0.0.1:${port}`;
+
+  return {
+    url,
+    orm,
+    async gql(query, variables) {
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse<any>;
+      return { ...body, status: response.status };
+    },
+    async countStatements(fn) {
+      const before = statements;
+      await fn();
+      return statements - before;
+    },
+    async sql(query, params = []) {
+      return orm.em.getConnection().execute(query, params as never[]);
+    },
+    async close() {
+      await app.stop();
+      await orm.close(true);
+      await admin((client) => client.query(`drop database if exists "${database}" with (force)`));
+    },
+  };
+}
+
+/** Asserts a response has no errors and returns its data. */
+export function dataOf<T>(response: GraphQLResponse<T>): T {
+  if (response.errors?.length) throw new Error(`GraphQL errors: ${JSON.stringify(response.errors, null, 2)}`);
+  return response.data as T;
+}
