@@ -12,6 +12,7 @@ module.exports = {
       roots: ['<rootDir>/src'],
       testMatch: ['**/*.test.ts'],
       transform,
+      setupFiles: ['reflect-metadata'],
     },
     {
       displayName: 'integration',
@@ -19,6 +20,7 @@ module.exports = {
       roots: ['<rootDir>/test'],
       testMatch: ['**/*.test.ts'],
       transform,
+      setupFiles: ['reflect-metadata'],
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },

@@ -1,8 +1,10 @@
 import { Opt, PrimaryKey, Property } from '@mikro-orm/core';
-import { Field, ID } from 'type-graphql';
+import { Field, ID, ObjectType } from 'type-graphql';
 import { toGlobalId } from './relay/global-id';
 
 /** Surrogate key, timestamps and the Relay global ID shared by every editable entity. */
+// Decorated so that type-graphql passes its fields on to subclasses; never in the schema itself.
+@ObjectType()
 export abstract class BaseEntity {
   @PrimaryKey({ type: 'integer', autoincrement: true })
   id!: number;

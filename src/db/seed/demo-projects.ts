@@ -1,4 +1,4 @@
-import { FundingSource } from '../../modules/funding/funding.enums';
+import { type FundingSource } from '../../modules/funding/funding.enums';
 import { ProjectStatus } from '../../modules/project/project.enums';
 
 /**

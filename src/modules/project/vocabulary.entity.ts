@@ -4,6 +4,7 @@ import { BaseEntity } from '../../shared/base.entity';
 import { Node } from '../../shared/relay/node.interface';
 
 /** Controlled vocabularies share a shape: a stable code and labels in Finnish and English. */
+@ObjectType()
 abstract class VocabularyTerm extends BaseEntity {
   @Field(() => String, { description: 'Stable code, e.g. "YOUTH_PARTICIPATION".' })
   @Property({ type: 'string', length: 60, unique: true })

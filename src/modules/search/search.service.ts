@@ -27,8 +27,9 @@ export async function searchIndex(em: EntityManager, text: string, limit: number
   if (words.length === 0) return [];
   const connection = em.getConnection();
   const stems = await connection.execute<{ stem: string | null }[]>(
-    `select (ts_lexize('finnish_stem', w))[1] as stem from unnest(?::text[]) with ordinality as u(w, n) order by n`,
-    [words],
+    `select (ts_lexize('finnish_stem', w))[1] as stem
+     from unnest(array[${words.map(() => '?').join(', ')}]::text[]) with ordinality as u(w, n) order by n`,
+    words,
   );
   const terms = stems
     .map((row) => row.stem)

@@ -6,6 +6,7 @@ import { Field, ID, InterfaceType } from 'type-graphql';
   resolveType: (value: object) => value.constructor.name,
 })
 export abstract class Node {
-  @Field(() => ID, { description: 'Opaque global identifier.' })
-  id!: string;
+  // Entities keep their database key in `id`; the global ID is the `globalId` getter, exposed as `id`.
+  @Field(() => ID, { name: 'id', description: 'Opaque global identifier.' })
+  globalId!: string;
 }
