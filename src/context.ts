@@ -8,6 +8,7 @@ import { PostalArea } from './modules/geography/postal-area.entity';
 import { ContactPerson } from './modules/organisation/contact-person.entity';
 import { ExternalId } from './modules/organisation/external-id.entity';
 import { Organisation } from './modules/organisation/organisation.entity';
+import { leadOrganisationLoader } from './modules/project/project.loaders';
 import {
   ProgrammeArea,
   ProgrammeCeiling,
@@ -124,6 +125,9 @@ export class Loaders {
     return this.lazy('locationsByProjectId', () =>
       childrenLoader(this.em, ProjectLocation, 'project', { postalArea: 'asc' }, ['postalArea']),
     );
+  }
+  get leadOrganisationsByProjectId(): DataLoader<number, Organisation | null> {
+    return this.lazy('leadOrganisationsByProjectId', () => leadOrganisationLoader(this.em));
   }
   get fundingTotalsByProjectId(): DataLoader<number, FundingTotals> {
     return this.lazy('fundingTotalsByProjectId', () => fundingTotalsLoader(this.em, 'f.project_id'));

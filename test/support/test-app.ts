@@ -47,8 +47,10 @@ export async function startTestApp(template: Template = 'demo'): Promise<TestApp
     ormConfig({ clientUrl: withDatabaseName(testEnv('serverUrl'), database), poolMax: 5, logger, logSql: false }),
   );
   let statements = 0;
-  orm.em.getKnex().on('query', () => {
-    statements += 1;
+  // Statements the app sends for requests; session set-up on a new pool connection is not one.
+  orm.em.getKnex().on('query', (query: { sql: string }) => {
+    if (process.env.TEST_LOG_SQL) console.error(query.sql);
+    if (!/^\s*set\s/i.test(query.sql)) statements += 1;
   });
   const app: App = await createApp({ orm, config: { shutdownTimeoutMs: 1000 }, logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
@@ -59,6 +61,7 @@ export async function startTestApp(template: Template = 'demo'): Promise<TestApp
     url,
     orm,
     async gql(query, variables) {
+      if (process.env.TEST_LOG_SQL) console.error('=== request');
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },

@@ -75,17 +75,8 @@ export class ProjectResolver {
   }
 
   @FieldResolver(() => Organisation, { nullable: true, description: 'The lead organisation (päätoteuttaja), if recorded.' })
-  async leadOrganisation(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Organisation | null> {
-    const leads = await loaders.nested.load(
-      'Project.participations',
-      { first: 1 },
-      () => participationSpec(ParticipationRole.LEAD),
-      { column: 't.project_id' },
-      project.id,
-      ParticipationRole.LEAD,
-    );
-    const lead = leads.nodes[0];
-    return lead ? loaders.organisationsById.load(lead.organisation.id) : null;
+  leadOrganisation(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Organisation | null> {
+    return loaders.leadOrganisationsByProjectId.load(project.id);
   }
 
   @FieldResolver(() => FundingLineConnection, { description: 'Funding lines and decisions, by source.' })

@@ -31,6 +31,9 @@ export async function searchIndex(em: EntityManager, text: string, limit: number
      from unnest(array[${words.map(() => '?').join(', ')}]::text[]) with ordinality as u(w, n) order by n`,
     words,
   );
+  // Stop words (ja, on, …) have no stem: they neither match nor count for similarity.
+  const kept = words.filter((_, index) => stems[index]?.stem);
+  if (kept.length === 0) return [];
   const terms = stems
     .map((row) => row.stem)
     .filter((stem): stem is string => stem !== null && stem !== '')
@@ -39,7 +42,7 @@ export async function searchIndex(em: EntityManager, text: string, limit: number
       return `(${quoted(stem)} | ${quoted(stemPrefix(stem))}:*)`;
     });
   const tsquery = terms.join(' & ');
-  const phrase = words.join(' ');
+  const phrase = kept.join(' ');
   const selects = SOURCES.map(
     (source) => `
       select '${source.type}' as type, t.id,
