@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { packageRoot } from '../../src/shared/package-root';
+
+/**
+ * The real process as `npm start` runs it (compiled; `npm test` builds first), with its own embedded
+ * PostgreSQL in a temporary data folder and no demo data, so that it stays quick.
+ */
+const MAIN = path.join(packageRoot, 'dist/src/cli/silta.js');
+let dataDir: string;
+
+interface Running {
+  child: ChildProcess;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+function start(): Running {
+  const env: NodeJS.ProcessEnv = { ...process.env, SILTA_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SILTA_SEED: 'none', LOG_LEVEL: 'info' };
+  delete env.DATABASE_URL;
+  const child = spawn(process.execPath, [MAIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return { child, output: () => output, exited };
+}
+
+async function waitForUrl(running: Running, timeoutMs = 60_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const match = /ready at (http:\/\/[^\s"]+)\/graphql/.exec(running.output());
+    if (match) return match[1];
+    if (running.child.exitCode !== null) throw new Error(`exited early:\n${running.output()}`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`not ready in time:\n${running.output()}`);
+}
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(path.join(os.tmpdir(), 'silta-process-'));
+  await chmod(dataDir, 0o755);
+});
+afterAll(async () => {
+  await rm(dataDir, { recursive: true, force: true });
+});
+
+describe('the server process', () => {
+  it('starts on the embedded database, refuses a second start on the same data, and shuts down cleanly on SIGTERM', async () => {
+    const first = start();
+    const url = (await waitForUrl(first)).replace('localhost', '127.0.0.1');
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/Another Silta process is already using the embedded database/);
+    // The first one is unharmed.
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    first.child.kill('SIGTERM');
+    expect(await first.exited).toBe(0);
+    expect(first.output()).toMatch(/shutdown complete/);
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+  });
+
+  it('starts again on the same data folder, keeping it', async () => {
+    const again = start();
+    const url = (await waitForUrl(again)).replace('localhost', '127.0.0.1');
+    const response = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ municipality(code: "297") { nameFi } }' }),
+    });
+    expect(await response.json()).toEqual({ data: { municipality: { nameFi: 'Kuopio' } } });
+    expect(again.output()).not.toMatch(/initialising embedded PostgreSQL/);
+    again.child.kill('SIGINT');
+    expect(await again.exited).toBe(0);
+  });
+});
