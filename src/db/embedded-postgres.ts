@@ -157,6 +157,11 @@ export class EmbeddedPostgres {
 
   private async initialise(binaries: Binaries, ids: { uid: number; gid: number } | undefined): Promise<void> {
     const passwordFile = path.join(this.options.dataDir, 'postgres-password');
+    if (ids) {
+      // The server runs as `postgres`: it must be able to pass through the data folder (mktemp makes 0700).
+      const { mode } = await fs.stat(this.options.dataDir);
+      await fs.chmod(this.options.dataDir, mode | 0o711);
+    }
     if (existsSync(path.join(this.clusterDir, 'PG_VERSION'))) {
       this.password = (await fs.readFile(passwordFile, 'utf8')).trim();
       return;
