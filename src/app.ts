@@ -69,6 +69,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const apollo = new ApolloServer<Context>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // main.ts owns SIGTERM/SIGINT: Apollo would re-send the signal after stopping itself.
+    stopOnTerminationSignals: false,
     plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLoggingPlugin()],
     formatError: (formatted, error) => {
       if (isClientError(formatted)) return formatted;

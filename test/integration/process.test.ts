@@ -19,7 +19,8 @@ interface Running {
 }
 
 function start(): Running {
-  const env: NodeJS.ProcessEnv = { ...process.env, SILTA_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SILTA_SEED: 'none', LOG_LEVEL: 'info' };
+  // NODE_ENV as in production: jest sets 'test', which changes Apollo's signal handling.
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', SILTA_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SILTA_SEED: 'none', LOG_LEVEL: 'info' };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [MAIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
