@@ -10,13 +10,14 @@ import type { Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
+import { Authenticator } from './modules/auth/authenticate';
 import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
 import { ErrorCode } from './shared/errors';
 
 export interface AppOptions {
   orm: MikroORM;
-  config: Pick<Config, 'shutdownTimeoutMs'>;
+  config: Config;
   logger: Logger;
 }
 
@@ -30,6 +31,8 @@ const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** Codes that describe the client's request; anything else is masked as an internal error. */
 const CLIENT_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
+  ErrorCode.UNAUTHENTICATED,
+  ErrorCode.FORBIDDEN,
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',
@@ -62,6 +65,7 @@ function errorLoggingPlugin(): ApolloServerPlugin<Context> {
 /** Builds the HTTP server with Apollo and the health endpoints; does not listen (tests and main do). */
 export async function createApp({ orm, config, logger }: AppOptions): Promise<App> {
   const schema = await buildSiltaSchema();
+  const authenticator = new Authenticator(config.oidc);
   const app = express();
   const httpServer = http.createServer(app);
   app.disable('x-powered-by');
@@ -122,7 +126,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(orm, String(req.id), req.log),
+      context: async ({ req }) => createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log),
     }),
   );
 

@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       dbPoolMax: 10,
       shutdownTimeoutMs: 10000,
       logSql: false,
+      oidc: undefined,
     });
   });
 
@@ -37,6 +38,7 @@ describe('loadConfig', () => {
     [{ SILTA_SEED: 'all' }, /SILTA_SEED/],
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ LOG_SQL: 'maybe' }, /LOG_SQL/],
+    [{ OIDC_ISSUER: 'https://sso.example.fi' }, /OIDC_JWKS_URL/],
   ])('explains a bad value: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

@@ -20,6 +20,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Log every SQL statement at debug level. */
   logSql: boolean;
+  /** External OpenID Connect provider whose JWTs are accepted as Bearer tokens (both or neither). */
+  oidc: { issuer: string; jwksUrl: string; audience: string | undefined } | undefined;
 }
 
 export class ConfigError extends Error {}
@@ -53,6 +55,15 @@ function flag(env: Env, name: string): boolean {
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
 }
 
+function oidc(env: Env): Config['oidc'] {
+  const issuer = env.OIDC_ISSUER || undefined;
+  const jwksUrl = env.OIDC_JWKS_URL || undefined;
+  if (!issuer && !jwksUrl) return undefined;
+  if (!issuer || !jwksUrl) throw new ConfigError('Set both OIDC_ISSUER and OIDC_JWKS_URL, or neither');
+  if (!/^https?:\/\//.test(jwksUrl)) throw new ConfigError('OIDC_JWKS_URL must be an http(s) URL');
+  return { issuer, jwksUrl, audience: env.OIDC_AUDIENCE || undefined };
+}
+
 /** The only reader of the environment (house style): everything else receives a Config. */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -69,5 +80,6 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 200),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logSql: flag(env, 'LOG_SQL'),
+    oidc: oidc(env),
   };
 }

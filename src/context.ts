@@ -8,7 +8,8 @@ import { PostalArea } from './modules/geography/postal-area.entity';
 import { ContactPerson } from './modules/organisation/contact-person.entity';
 import { ExternalId } from './modules/organisation/external-id.entity';
 import { Organisation } from './modules/organisation/organisation.entity';
-import { leadOrganisationLoader } from './modules/project/project.loaders';
+import { leadOrganisationLoader, projectChildLoader, visibleProjectLoader } from './modules/project/project.loaders';
+import { projectVisibleSql } from './modules/project/project.visibility';
 import {
   ProgrammeArea,
   ProgrammeCeiling,
@@ -20,6 +21,8 @@ import { Programme } from './modules/programme/programme.entity';
 import { Participation } from './modules/project/participation.entity';
 import { Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from './modules/project/project.entity';
 import { TargetGroup, Theme } from './modules/project/vocabulary.entity';
+import type { Authenticator } from './modules/auth/authenticate';
+import type { Viewer } from './modules/auth/viewer';
 import { childrenLoader, entityLoader, NestedConnectionLoaders } from './shared/loaders';
 
 /**
@@ -30,7 +33,10 @@ export class Loaders {
   private readonly cache = new Map<string, unknown>();
   readonly nested: NestedConnectionLoaders;
 
-  constructor(private readonly em: EntityManager) {
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: Viewer,
+  ) {
     this.nested = new NestedConnectionLoaders(em);
   }
 
@@ -50,13 +56,16 @@ export class Loaders {
     return this.lazy('programmesById', () => entityLoader(this.em, Programme, 'id'));
   }
   get projectsById(): DataLoader<number, Project | null> {
-    return this.lazy('projectsById', () => entityLoader(this.em, Project, 'id'));
+    return this.lazy('projectsById', () => visibleProjectLoader(this.em, this.viewer, 'id') as DataLoader<number, Project | null>);
+  }
+  get projectsByCode(): DataLoader<string, Project | null> {
+    return this.lazy('projectsByCode', () => visibleProjectLoader(this.em, this.viewer, 'code') as DataLoader<string, Project | null>);
   }
   get participationsById(): DataLoader<number, Participation | null> {
-    return this.lazy('participationsById', () => entityLoader(this.em, Participation, 'id'));
+    return this.lazy('participationsById', () => projectChildLoader(this.em, this.viewer, Participation, 'participation'));
   }
   get fundingLinesById(): DataLoader<number, FundingLine | null> {
-    return this.lazy('fundingLinesById', () => entityLoader(this.em, FundingLine, 'id'));
+    return this.lazy('fundingLinesById', () => projectChildLoader(this.em, this.viewer, FundingLine, 'funding_line'));
   }
   get themesById(): DataLoader<number, Theme | null> {
     return this.lazy('themesById', () => entityLoader(this.em, Theme, 'id'));
@@ -134,20 +143,28 @@ export class Loaders {
   }
   get fundingTotalsByProgrammeId(): DataLoader<number, FundingTotals> {
     return this.lazy('fundingTotalsByProgrammeId', () =>
-      fundingTotalsLoader(this.em, 'p.programme_id', 'join project p on p.id = f.project_id'),
+      fundingTotalsLoader(this.em, 'p.programme_id', 'join project p on p.id = f.project_id', projectVisibleSql(this.viewer, 'p')),
     );
   }
 }
 
-/** Everything a resolver gets: one EntityManager fork and one loader set per request. */
+/** Everything a resolver gets: who asks, one EntityManager fork and one loader set per request. */
 export interface Context {
   requestId: string;
   logger: Logger;
+  viewer: Viewer;
   em: EntityManager;
   loaders: Loaders;
 }
 
-export function createContext(orm: MikroORM, requestId: string, logger: Logger): Context {
+export async function createContext(
+  orm: MikroORM,
+  authenticator: Authenticator,
+  authorization: string | undefined,
+  requestId: string,
+  logger: Logger,
+): Promise<Context> {
   const em = orm.em.fork();
-  return { requestId, logger, em, loaders: new Loaders(em) };
+  const viewer = await authenticator.authenticate(em, authorization);
+  return { requestId, logger: viewer.accountId ? logger.child({ accountId: viewer.accountId }) : logger, viewer, em, loaders: new Loaders(em, viewer) };
 }

@@ -3,7 +3,8 @@ import { buildSchema } from 'type-graphql';
 import { FundingLineResolver } from './modules/funding/funding.resolver';
 import { MunicipalityResolver, PostalAreaResolver } from './modules/geography/geography.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
-import { OrganisationResolver } from './modules/organisation/organisation.resolver';
+import { ContactPersonResolver, OrganisationResolver } from './modules/organisation/organisation.resolver';
+import { ViewerResolver } from './modules/auth/viewer.resolver';
 import { ProgrammeAreaResolver, ProgrammeFunderResolver, ProgrammeResolver } from './modules/programme/programme.resolver';
 import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
@@ -13,6 +14,8 @@ import { DateTime } from './shared/scalars';
 export const resolvers = [
   NodeResolver,
   OrganisationResolver,
+  ContactPersonResolver,
+  ViewerResolver,
   ProgrammeResolver,
   ProgrammeAreaResolver,
   ProgrammeFunderResolver,

@@ -11,6 +11,11 @@ import { createLogger } from '../shared/logger';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { addCoordinator, addMembership, createAccount, issueToken, revokeToken } from '../modules/auth/account.service';
+import { AccountKind, GlobalRole, TokenScope } from '../modules/auth/auth.enums';
+import { Organisation } from '../modules/organisation/organisation.entity';
+import { Programme } from '../modules/programme/programme.entity';
 import { buildSiltaSchema, printSiltaSchema } from '../schema';
 import { packageRoot } from '../shared/package-root';
 
@@ -101,6 +106,94 @@ program
     } else {
       console.log('Migrations match the entities.');
     }
+  });
+
+/** Runs fn against the configured database (migrated first), then closes it. */
+async function withDatabase<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger('warn');
+  const db = await openDatabase(config, logger);
+  try {
+    await applyMigrations(db.orm, logger);
+    return await fn(db.orm.em.fork());
+  } finally {
+    await db.close();
+  }
+}
+
+const account = program.command('account').description('Manage accounts and their roles');
+
+account
+  .command('create')
+  .description('Create an account (use --admin for the first administrator)')
+  .requiredOption('--name <name>', 'display name')
+  .option('--email <email>', 'e-mail address')
+  .option('--integration', "a partner portal's integration rather than a person")
+  .option('--admin', 'grant the ADMIN role')
+  .option('--analyst', 'grant the ANALYST role')
+  .action(async (options: { name: string; email?: string; integration?: boolean; admin?: boolean; analyst?: boolean }) => {
+    const created = await withDatabase((em) =>
+      createAccount(em, {
+        name: options.name,
+        email: options.email,
+        kind: options.integration ? AccountKind.INTEGRATION : AccountKind.PERSON,
+        globalRoles: [...(options.admin ? [GlobalRole.ADMIN] : []), ...(options.analyst ? [GlobalRole.ANALYST] : [])],
+      }),
+    );
+    console.log(`Created account ${created.id} (${created.name}).`);
+  });
+
+account
+  .command('grant')
+  .description('Make an account a member (PARTNER) of an organisation or a COORDINATOR of a programme')
+  .argument('<accountId>', 'account number')
+  .option('--member <businessId>', 'Y-tunnus of the organisation')
+  .option('--coordinator <programmeCode>', 'code of the programme')
+  .action(async (accountId: string, options: { member?: string; coordinator?: string }) => {
+    await withDatabase(async (em) => {
+      if (options.member) {
+        const organisation = await em.findOneOrFail(Organisation, { businessId: options.member });
+        await addMembership(em, Number(accountId), organisation.id);
+        console.log(`Account ${accountId} is now a member of ${organisation.name}.`);
+      }
+      if (options.coordinator) {
+        const programme = await em.findOneOrFail(Programme, { code: options.coordinator });
+        await addCoordinator(em, Number(accountId), programme.id);
+        console.log(`Account ${accountId} now coordinates ${programme.name}.`);
+      }
+    });
+  });
+
+const token = program.command('token').description('Issue and revoke API tokens');
+
+token
+  .command('create')
+  .description('Issue an API token; it is shown once and only its hash is stored')
+  .requiredOption('--account <id>', 'account number')
+  .option('--name <name>', 'what the token is for', 'cli')
+  .option('--read-only', 'queries only')
+  .option('--days <n>', 'days until it expires', '90')
+  .action(async (options: { account: string; name: string; readOnly?: boolean; days: string }) => {
+    const issued = await withDatabase((em) =>
+      issueToken(em, Number(options.account), {
+        name: options.name,
+        scope: options.readOnly ? TokenScope.READ_ONLY : TokenScope.READ_WRITE,
+        validDays: Number(options.days),
+      }),
+    );
+    console.log(`Token ${issued.record.id} (${issued.record.scope}, expires ${issued.record.expiresAt.toISOString()}):`);
+    console.log(issued.token);
+    console.log('Store it now: it cannot be shown again. Use it as "Authorization: Bearer <token>".');
+  });
+
+token
+  .command('revoke')
+  .description('Revoke an API token')
+  .argument('<tokenId>', 'token number')
+  .action(async (tokenId: string) => {
+    const revoked = await withDatabase((em) => revokeToken(em, Number(tokenId)));
+    console.log(revoked ? `Token ${tokenId} revoked.` : `No active token ${tokenId}.`);
+    if (!revoked) process.exitCode = 1;
   });
 
 program

@@ -16,6 +16,9 @@ import { Programme } from '../modules/programme/programme.entity';
 import { Participation } from '../modules/project/participation.entity';
 import { Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from '../modules/project/project.entity';
 import { TargetGroup, Theme } from '../modules/project/vocabulary.entity';
+import { AuditEvent } from '../modules/audit/audit-event.entity';
+import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/auth/account.entity';
+import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 
 /** Every entity MikroORM manages; the migration check compares these with `migrations/`. */
@@ -41,4 +44,10 @@ export const entities = [
   ProjectLocation,
   Participation,
   FundingLine,
+  Account,
+  Membership,
+  ProgrammeCoordinator,
+  ApiToken,
+  IdempotencyRecord,
+  AuditEvent,
 ];

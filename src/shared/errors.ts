@@ -3,6 +3,8 @@ import { GraphQLError } from 'graphql';
 /** Error codes clients can branch on (`extensions.code`). */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  UNAUTHENTICATED = 'UNAUTHENTICATED',
+  FORBIDDEN = 'FORBIDDEN',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 
@@ -11,4 +13,9 @@ export function badUserInput(message: string, argumentName: string): GraphQLErro
   return new GraphQLError(message, {
     extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName },
   });
+}
+
+/** Signed in, but not allowed to do this (top-level error, not a userError). */
+export function forbidden(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN, http: { status: 200 } } });
 }

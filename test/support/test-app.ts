@@ -4,8 +4,11 @@ import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
+import { loadConfig, type Config } from '../../src/config';
 import { withDatabaseName } from '../../src/db/database-url';
 import { ormConfig } from '../../src/db/orm-config';
+import { addCoordinator, addMembership, createAccount, issueToken } from '../../src/modules/auth/account.service';
+import { GlobalRole, TokenScope } from '../../src/modules/auth/auth.enums';
 import { createLogger } from '../../src/shared/logger';
 import { testEnv, type Template } from './environment';
 
@@ -16,11 +19,22 @@ export interface GraphQLResponse<T = Record<string, any>> {
   extensions?: Record<string, unknown>;
 }
 
+export interface TestRoles {
+  name?: string;
+  admin?: boolean;
+  analyst?: boolean;
+  memberOf?: number[];
+  coordinatorOf?: number[];
+  readOnly?: boolean;
+}
+
 export interface TestApp {
   url: string;
   orm: MikroORM;
   /** POSTs a GraphQL operation and returns the parsed body with the HTTP status. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResponse<T>>;
+  /** Creates an account with the given roles and returns a token for it. */
+  signIn(roles?: TestRoles): Promise<string>;
   /** Runs fn and returns how many SQL statements the app sent meanwhile. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
@@ -38,7 +52,7 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
 }
 
 /** A database of this file's own (cloned from a template) and the app on a free port, over real HTTP. */
-export async function startTestApp(template: Template = 'demo'): Promise<TestApp> {
+export async function startTestApp(template: Template = 'demo', configOverrides: Partial<Config> = {}): Promise<TestApp> {
   const database = `silta_test_${randomBytes(6).toString('hex')}`;
   const source = testEnv(template === 'demo' ? 'demoTemplate' : 'emptyTemplate');
   await admin((client) => client.query(`create database "${database}" template "${source}"`));
@@ -52,7 +66,7 @@ export async function startTestApp(template: Template = 'demo'): Promise<TestApp
     if (process.env.TEST_LOG_SQL) console.error(query.sql);
     if (!/^\s*set\s/i.test(query.sql)) statements += 1;
   });
-  const app: App = await createApp({ orm, config: { shutdownTimeoutMs: 1000 }, logger });
+  const app: App = await createApp({ orm, config: { ...loadConfig({}), shutdownTimeoutMs: 1000, ...configOverrides }, logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -60,15 +74,30 @@ export async function startTestApp(template: Template = 'demo'): Promise<TestApp
   return {
     url,
     orm,
-    async gql(query, variables) {
+    async gql(query, variables, options) {
       if (process.env.TEST_LOG_SQL) console.error('=== request');
       const response = await fetch(`${url}/graphql`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(options?.token ? { authorization: `Bearer ${options.token}` } : {}),
+        },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as GraphQLResponse<any>;
       return { ...body, status: response.status };
+    },
+    async signIn(roles = {}) {
+      const em = orm.em.fork();
+      const account = await createAccount(em, {
+        name: roles.name ?? 'Testaaja',
+        globalRoles: [...(roles.admin ? [GlobalRole.ADMIN] : []), ...(roles.analyst ? [GlobalRole.ANALYST] : [])],
+      });
+      for (const organisationId of roles.memberOf ?? []) await addMembership(em, account.id, organisationId);
+      for (const programmeId of roles.coordinatorOf ?? []) await addCoordinator(em, account.id, programmeId);
+      const issued = await issueToken(em, account.id, { name: 'test', scope: roles.readOnly ? TokenScope.READ_ONLY : TokenScope.READ_WRITE });
+      return issued.token;
     },
     async countStatements(fn) {
       const before = statements;

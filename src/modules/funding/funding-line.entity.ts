@@ -1,5 +1,5 @@
-import { Check, Entity, Enum, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Check, Entity, type Opt, Enum, Index, ManyToOne, Property, type Ref } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
 import { Node } from '../../shared/relay/node.interface';
 import { Euros, LocalDate } from '../../shared/scalars';
@@ -42,4 +42,15 @@ export class FundingLine extends BaseEntity {
   @Field(() => String, { nullable: true, description: 'Decision reference, e.g. "POSELY/123/2018" or a board minute.' })
   @Property({ type: 'string', length: 200, nullable: true })
   decisionReference?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description: "Why a coordinator let this decision take the programme over an annual ceiling (CEILING_EXCEEDED overridden); null otherwise.",
+  })
+  @Property({ type: 'text', nullable: true })
+  ceilingOverrideReason?: string;
+
+  @Field(() => Int, { description: 'Edit version for optimistic concurrency: send it as `expectedVersion` when updating.' })
+  @Property({ type: 'integer', version: true })
+  version!: number & Opt;
 }

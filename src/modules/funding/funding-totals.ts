@@ -40,16 +40,21 @@ const SOURCE_ORDER = Object.values(FundingSource);
  * Totals per parent, summed in PostgreSQL (numeric, exact): one statement for every parent in the batch.
  * `parentSql` is the column of funding_line (or a join) that holds the parent key.
  */
-export function fundingTotalsLoader(em: EntityManager, parentSql: string, join = ''): DataLoader<number, FundingTotals> {
+export function fundingTotalsLoader(
+  em: EntityManager,
+  parentSql: string,
+  join = '',
+  condition: { sql: string; bindings: unknown[] } | null = null,
+): DataLoader<number, FundingTotals> {
   return new DataLoader<number, FundingTotals>(async (keys) => {
     const rows = await em.getConnection().execute<
       { parent: number; source: FundingSource; planned: string; granted: string; paid: string }[]
     >(
       `select ${parentSql} as parent, f.source, sum(f.planned)::text as planned, sum(f.granted)::text as granted, sum(f.paid)::text as paid
        from funding_line f ${join}
-       where ${parentSql} in (${keys.map(() => '?').join(', ')})
+       where ${parentSql} in (${keys.map(() => '?').join(', ')}) ${condition ? `and ${condition.sql}` : ''}
        group by ${parentSql}, f.source`,
-      [...keys],
+      [...keys, ...(condition?.bindings ?? [])],
     );
     const byParent = new Map<number, SourceTotals[]>(keys.map((key) => [key, []]));
     for (const row of rows) byParent.get(Number(row.parent))?.push({ ...row });

@@ -15,9 +15,9 @@ export class FundingLineResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => FundingLineFilter, { nullable: true, description: 'Conditions the lines must meet.' }) filter: FundingLineFilter | null,
     @Arg('orderBy', () => FundingLineOrder, { nullable: true, description: 'Sort order; default creation order.' }) orderBy: FundingLineOrder | null,
-    @Ctx() { em }: Context,
+    @Ctx() { em, viewer }: Context,
   ): Promise<Connection<FundingLine>> {
-    return rootConnection(em, args, () => fundingLineListSpec(filter, orderBy));
+    return rootConnection(em, args, () => fundingLineListSpec(viewer, filter, orderBy));
   }
 
   @FieldResolver(() => Project, { description: 'The funded project.' })

@@ -2,6 +2,8 @@ import { badUserInput } from '../../shared/errors';
 import { checkDateRange, optionalEntityId } from '../../shared/filters';
 import { OrderDirection } from '../../shared/relay/connection';
 import type { ListSpec, SortKey } from '../../shared/relay/keyset';
+import type { Viewer } from '../auth/viewer';
+import { projectVisibleSql } from '../project/project.visibility';
 import { FundingLine } from './funding-line.entity';
 import { FundingLineOrderField, type FundingLineFilter, type FundingLineOrder } from './funding.inputs';
 
@@ -12,6 +14,7 @@ const SORT_KEYS: Record<FundingLineOrderField, SortKey> = {
 };
 
 export function fundingLineListSpec(
+  viewer: Viewer,
   filter: FundingLineFilter | null | undefined,
   order: FundingLineOrder | null | undefined,
 ): ListSpec<FundingLine> {
@@ -28,8 +31,10 @@ export function fundingLineListSpec(
     keyColumn: 'id',
     sort: SORT_KEYS[order?.field ?? FundingLineOrderField.CREATED],
     direction: order?.direction ?? OrderDirection.ASC,
-    where: filter
-      ? (qb) => {
+    where: (qb) => {
+      const visible = projectVisibleSql(viewer, 'fp');
+      if (visible) qb.whereRaw(`exists (select 1 from project fp where fp.id = t.project_id and ${visible.sql})`, visible.bindings);
+      if (filter) {
           if (filter.source) qb.whereIn('t.source', filter.source);
           if (filter.scheme) {
             qb.whereRaw('t.project_id in (select p.id from project p join programme g on g.id = p.programme_id where g.scheme = ?)', [filter.scheme]);
@@ -42,7 +47,7 @@ export function fundingLineListSpec(
           if (filter.decidedBetween) {
             qb.whereBetween('t.decision_date', [filter.decidedBetween.start, filter.decidedBetween.end]);
           }
-        }
-      : undefined,
+      }
+    },
   };
 }

@@ -84,12 +84,12 @@ export class PostalAreaResolver {
     @Root() area: PostalArea,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return loaders.nested.load(
+    return ctx.loaders.nested.load(
       'PostalArea.projects',
       args,
-      () => projectListSpec(em, null, orderBy),
+      () => projectListSpec(ctx, null, orderBy),
       { column: 'pl.postal_code', join: (qb) => void qb.join('project_location as pl', 'pl.project_id', 't.id') },
       area.postalCode,
       orderBy,

@@ -18,11 +18,11 @@ export class ContactPerson extends BaseEntity {
   @Property({ type: 'string', length: 200, nullable: true })
   title?: string;
 
-  @Field(() => String, { nullable: true, description: 'E-mail address.' })
+  /** Exposed through ContactPersonResolver, which hides it from anonymous readers. */
   @Property({ type: 'string', length: 320, nullable: true })
   email?: string;
 
-  @Field(() => String, { nullable: true, description: 'Phone number.' })
+  /** Exposed through ContactPersonResolver, which hides it from anonymous readers. */
   @Property({ type: 'string', length: 40, nullable: true })
   phone?: string;
 }

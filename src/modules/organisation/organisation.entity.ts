@@ -1,7 +1,8 @@
 import { Check, Entity, Enum, Index, ManyToOne, Opt, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
 import { Node } from '../../shared/relay/node.interface';
+import { DateTime } from '../../shared/scalars';
 import { Municipality } from '../geography/municipality.entity';
 import { PostalArea } from '../geography/postal-area.entity';
 import { OrganisationType } from './organisation.enums';
@@ -67,4 +68,16 @@ export class Organisation extends BaseEntity {
   @Field(() => Boolean, { description: 'True for the fictitious demo data that Silta loads into an empty database.' })
   @Property({ type: 'boolean', default: false })
   isDemo: boolean & Opt = false;
+
+  /** Coordinators' and analysts' notes; resolved through a field resolver that checks the viewer. */
+  @Property({ type: 'text', nullable: true })
+  internalNotes?: string;
+
+  @Field(() => DateTime, { nullable: true, description: 'When the organisation was archived (no longer active); null while active.' })
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  archivedAt?: Date;
+
+  @Field(() => Int, { description: 'Edit version for optimistic concurrency: send it as `expectedVersion` when updating.' })
+  @Property({ type: 'integer', version: true })
+  version!: number & Opt;
 }

@@ -1,5 +1,5 @@
 import { Check, Entity, Enum, Index, ManyToOne, Opt, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
 import { Node } from '../../shared/relay/node.interface';
 import { LocalDate } from '../../shared/scalars';
@@ -62,4 +62,8 @@ export class Programme extends BaseEntity {
   @Field(() => Boolean, { description: 'True for the fictitious demo data that Silta loads into an empty database.' })
   @Property({ type: 'boolean', default: false })
   isDemo: boolean & Opt = false;
+
+  @Field(() => Int, { description: 'Edit version for optimistic concurrency: send it as `expectedVersion` when updating.' })
+  @Property({ type: 'integer', version: true })
+  version!: number & Opt;
 }

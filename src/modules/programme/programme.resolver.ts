@@ -98,12 +98,12 @@ export class ProgrammeResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Conditions the projects must meet.' }) filter: ProjectFilter | null,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return loaders.nested.load(
+    return ctx.loaders.nested.load(
       'Programme.projects',
       args,
-      () => projectListSpec(em, filter, orderBy),
+      () => projectListSpec(ctx, filter, orderBy),
       { column: 't.programme_id' },
       programme.id,
       [filter, orderBy],

@@ -1,5 +1,5 @@
-import { Check, Entity, Enum, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Check, Entity, type Opt, Enum, Index, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
 import { Node } from '../../shared/relay/node.interface';
 import { Euros } from '../../shared/scalars';
@@ -27,4 +27,8 @@ export class Participation extends BaseEntity {
   @Field(() => Euros, { nullable: true, description: "The organisation's share of the project budget, when known." })
   @Property({ type: 'decimal', columnType: 'numeric(14,2)', nullable: true })
   budgetShare?: string;
+
+  @Field(() => Int, { description: 'Edit version for optimistic concurrency: send it as `expectedVersion` when updating.' })
+  @Property({ type: 'integer', version: true })
+  version!: number & Opt;
 }

@@ -1,5 +1,5 @@
 import { Check, Entity, Enum, Index, ManyToOne, Opt, PrimaryKeyProp, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
 import { Node } from '../../shared/relay/node.interface';
 import { LocalDate } from '../../shared/scalars';
@@ -93,6 +93,14 @@ export class Project extends BaseEntity {
   @Field(() => Boolean, { description: 'True for the fictitious demo data that Silta loads into an empty database.' })
   @Property({ type: 'boolean', default: false })
   isDemo: boolean & Opt = false;
+
+  /** The programme coordinators' and analysts' notes; resolved through a field resolver that checks the viewer. */
+  @Property({ type: 'text', nullable: true })
+  internalNotes?: string;
+
+  @Field(() => Int, { description: 'Edit version for optimistic concurrency: send it as `expectedVersion` when updating.' })
+  @Property({ type: 'integer', version: true })
+  version!: number & Opt;
 }
 
 /** Pivot rows; their own entities so that loaders can query them in one statement. */

@@ -15,15 +15,22 @@ import { Project } from './project.entity';
 import { projectListSpec } from './project.service';
 import { ParticipationConnection, ProjectConnection } from './project.types';
 import { TargetGroup, Theme } from './vocabulary.entity';
+import { canSeeProjectNotes, type Viewer } from '../auth/viewer';
+import { projectVisibleSql } from './project.visibility';
 
-export function participationSpec(role: ParticipationRole | null | undefined): ListSpec<Participation> {
+/** Participations, optionally of one role; with a viewer, only those whose project the viewer may see. */
+export function participationSpec(role: ParticipationRole | null | undefined, viewer?: Viewer): ListSpec<Participation> {
+  const visible = viewer ? projectVisibleSql(viewer, 'vp_project') : null;
   return {
     entity: Participation,
     table: 'participation',
     keyColumn: 'id',
     sort: { sql: 't.id', cast: 'integer' },
     direction: OrderDirection.ASC,
-    where: role ? (qb) => void qb.where('t.role', role) : undefined,
+    where: (qb) => {
+      if (role) qb.where('t.role', role);
+      if (visible) qb.whereRaw(`exists (select 1 from project vp_project where vp_project.id = t.project_id and ${visible.sql})`, visible.bindings);
+    },
   };
 }
 
@@ -34,14 +41,19 @@ export class ProjectResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Conditions the projects must meet.' }) filter: ProjectFilter | null,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
-    @Ctx() { em }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return rootConnection(em, args, () => projectListSpec(em, filter, orderBy));
+    return rootConnection(ctx.em, args, () => projectListSpec(ctx, filter, orderBy));
   }
 
   @Query(() => Project, { nullable: true, description: 'A project by its unique Silta code; null when there is none.' })
-  project(@Arg('code', () => String, { description: 'Project code, e.g. "KAKE-KUO-2018-07".' }) code: string, @Ctx() { em }: Context) {
-    return em.findOne(Project, { code });
+  project(@Arg('code', () => String, { description: 'Project code, e.g. "KAKE-KUO-2018-07".' }) code: string, @Ctx() { loaders }: Context) {
+    return loaders.projectsByCode.load(code);
+  }
+
+  @FieldResolver(() => String, { nullable: true, description: "Internal notes; null unless the viewer coordinates the project's programme or is an analyst." })
+  internalNotes(@Root() project: Project, @Ctx() { viewer }: Context): string | null {
+    return canSeeProjectNotes(viewer, project.programme.id) ? (project.internalNotes ?? null) : null;
   }
 
   @FieldResolver(() => Programme, { description: 'The programme that funds the project.' })
@@ -59,9 +71,9 @@ export class ProjectResolver {
     @Root() project: Project,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return loaders.nested.load('Project.children', args, () => projectListSpec(em, null, orderBy), { column: 't.parent_id' }, project.id, orderBy);
+    return ctx.loaders.nested.load('Project.children', args, () => projectListSpec(ctx, null, orderBy), { column: 't.parent_id' }, project.id, orderBy);
   }
 
   @FieldResolver(() => ParticipationConnection, { description: 'Organisations taking part, with their roles.' })

@@ -1,4 +1,6 @@
-import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+import type { Knex } from '@mikro-orm/postgresql';
+import type { ServiceContext } from '../../shared/service-context';
+import { whereProjectVisible } from './project.visibility';
 import { checkDateRange, checkMunicipalityCode, checkPostalCode, checkVocabularyCode, optionalEntityId } from '../../shared/filters';
 import { badUserInput } from '../../shared/errors';
 import { checkReferencesExist } from '../../shared/reference-checks';
@@ -23,11 +25,11 @@ const SORT_KEYS: Record<ProjectOrderField, SortKey> = {
 
 /** Validates a project filter (BAD_USER_INPUT naming the argument) and turns it into SQL conditions on `project t`. */
 export async function projectConditions(
-  em: EntityManager,
+  { em, viewer }: ServiceContext,
   filter: ProjectFilter | null | undefined,
   argumentName = 'filter',
-): Promise<((qb: Knex.QueryBuilder) => void) | undefined> {
-  if (!filter) return undefined;
+): Promise<(qb: Knex.QueryBuilder) => void> {
+  if (!filter) return (qb) => whereProjectVisible(qb, viewer, 't');
   const arg = (name: string): string => `${argumentName}.${name}`;
   const programmeId = optionalEntityId(filter.programme, 'Programme', arg('programme'));
   const organisationId = optionalEntityId(filter.organisation, 'Organisation', arg('organisation'));
@@ -51,6 +53,7 @@ export async function projectConditions(
   ]);
 
   return (qb) => {
+    whereProjectVisible(qb, viewer, 't');
     if (filter.scheme) qb.whereRaw('t.programme_id in (select id from programme where scheme = ?)', [filter.scheme]);
     if (programmeId !== undefined) qb.where('t.programme_id', programmeId);
     if (parentId !== undefined) qb.where('t.parent_id', parentId);
@@ -102,7 +105,7 @@ export async function projectConditions(
 }
 
 export async function projectListSpec(
-  em: EntityManager,
+  ctx: ServiceContext,
   filter: ProjectFilter | null | undefined,
   order: ProjectOrder | null | undefined,
   argumentName = 'filter',
@@ -113,6 +116,6 @@ export async function projectListSpec(
     keyColumn: 'id',
     sort: SORT_KEYS[order?.field ?? ProjectOrderField.TITLE],
     direction: order?.direction ?? OrderDirection.ASC,
-    where: await projectConditions(em, filter, argumentName),
+    where: await projectConditions(ctx, filter, argumentName),
   };
 }

@@ -19,12 +19,12 @@ export class ThemeResolver {
     @Root() theme: Theme,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return loaders.nested.load(
+    return ctx.loaders.nested.load(
       'Theme.projects',
       args,
-      () => projectListSpec(em, null, orderBy),
+      () => projectListSpec(ctx, null, orderBy),
       { column: 'pt.theme_id', join: (qb) => void qb.join('project_theme as pt', 'pt.project_id', 't.id') },
       theme.id,
       orderBy,
@@ -44,12 +44,12 @@ export class TargetGroupResolver {
     @Root() group: TargetGroup,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
-    @Ctx() { em, loaders }: Context,
+    @Ctx() ctx: Context,
   ): Promise<Connection<Project>> {
-    return loaders.nested.load(
+    return ctx.loaders.nested.load(
       'TargetGroup.projects',
       args,
-      () => projectListSpec(em, null, orderBy),
+      () => projectListSpec(ctx, null, orderBy),
       { column: 'ptg.target_group_id', join: (qb) => void qb.join('project_target_group as ptg', 'ptg.project_id', 't.id') },
       group.id,
       orderBy,

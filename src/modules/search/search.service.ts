@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Viewer } from '../auth/viewer';
+import { projectVisibleInline } from '../project/project.visibility';
 import { ORGANISATION_SEARCH_DOCUMENT } from '../organisation/organisation.entity';
 import { PROGRAMME_SEARCH_DOCUMENT } from '../programme/programme.entity';
 import { PROJECT_SEARCH_DOCUMENT } from '../project/project.entity';
@@ -22,7 +24,7 @@ const SOURCES = [
  * Snowball stemmer (stop words drop out) and matched by stem or stem prefix; names and titles also
  * match by trigram word similarity (`<%`, index-backed), which forgives typos.
  */
-export async function searchIndex(em: EntityManager, text: string, limit: number): Promise<SearchHitRow[]> {
+export async function searchIndex(em: EntityManager, viewer: Viewer, text: string, limit: number): Promise<SearchHitRow[]> {
   const words = searchWords(text);
   if (words.length === 0) return [];
   const connection = em.getConnection();
@@ -43,14 +45,19 @@ export async function searchIndex(em: EntityManager, text: string, limit: number
     });
   const tsquery = terms.join(' & ');
   const phrase = kept.join(' ');
+  const visible = projectVisibleInline(viewer, 't');
   const selects = SOURCES.map(
     (source) => `
       select '${source.type}' as type, t.id,
              ${tsquery ? `ts_rank(${source.document}, q.query)` : '0'} + word_similarity(?, t.${source.name}) as score
       from ${source.table} t, (select ${tsquery ? "to_tsquery('simple', ?)" : 'null::tsquery'} as query) q
-      where ${tsquery ? `${source.document} @@ q.query or ` : ''}? <% t.${source.name}`,
+      where (${tsquery ? `${source.document} @@ q.query or ` : ''}? <% t.${source.name})
+      ${source.type === 'Project' ? `and ${visible.sql}` : ''}`,
   );
-  const params = SOURCES.flatMap(() => (tsquery ? [phrase, tsquery, phrase] : [phrase, phrase]));
+  const params = SOURCES.flatMap((source) => [
+    ...(tsquery ? [phrase, tsquery, phrase] : [phrase, phrase]),
+    ...(source.type === 'Project' ? visible.bindings : []),
+  ]);
   const rows = await connection.execute<{ type: SearchHitRow['type']; id: number; score: string }[]>(
     `${selects.join(' union all ')} order by score desc, type, id limit ?`,
     [...params, limit],

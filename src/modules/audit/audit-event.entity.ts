@@ -1,0 +1,91 @@
+import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLJSONObject } from 'graphql-scalars';
+import { toGlobalId } from '../../shared/relay/global-id';
+import { DateTime } from '../../shared/scalars';
+
+export enum AuditAction {
+  CREATE = 'CREATE',
+  UPDATE = 'UPDATE',
+  DELETE = 'DELETE',
+}
+
+registerEnumType(AuditAction, {
+  name: 'AuditAction',
+  description: 'What a change did to a record.',
+  valuesConfig: {
+    CREATE: { description: 'The record was created.' },
+    UPDATE: { description: 'Fields of the record changed (archiving and status changes included).' },
+    DELETE: { description: 'The record was removed.' },
+  },
+});
+
+/**
+ * One change to one record, written in the same transaction as the change. Append-only: a trigger
+ * refuses UPDATE and DELETE on this table, whoever connects.
+ */
+@ObjectType({ description: 'One recorded change: who, when, through which operation, and field-level before/after values.' })
+@Entity()
+@Index({ properties: ['entityType', 'entityId', 'id'] })
+export class AuditEvent {
+  @PrimaryKey({ type: 'bigint', autoincrement: true })
+  id!: string;
+
+  @Field(() => DateTime, { description: 'When the change was committed.' })
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  occurredAt: Date = new Date();
+
+  @Index()
+  @Property({ type: 'integer', nullable: true })
+  accountId?: number;
+
+  @Field(() => String, { nullable: true, description: 'Name of the account that made the change, as it was then.' })
+  @Property({ type: 'string', length: 200, nullable: true })
+  accountName?: string;
+
+  @Property({ type: 'integer', nullable: true })
+  tokenId?: number;
+
+  /** The organisation the change concerns or was made for, when there is one. */
+  @Index()
+  @Property({ type: 'integer', nullable: true })
+  organisationId?: number;
+
+  @Field(() => String, { description: 'The GraphQL mutation, e.g. "updateProject".' })
+  @Property({ type: 'string', length: 100 })
+  operation!: string;
+
+  @Field(() => String, { description: 'Type of the changed record, e.g. "Project".' })
+  @Property({ type: 'string', length: 60 })
+  entityType!: string;
+
+  @Property({ type: 'string', length: 60 })
+  entityId!: string;
+
+  @Field(() => AuditAction, { description: 'Create, update or delete.' })
+  @Enum({ items: () => AuditAction, nativeEnumName: 'audit_action' })
+  action!: AuditAction;
+
+  @Field(() => GraphQLJSONObject, { description: 'Changed fields: `{ field: { before, after } }`.' })
+  @Property({ type: 'json', columnType: 'jsonb' })
+  changes!: Record<string, { before: unknown; after: unknown }>;
+
+  @Field(() => String, { nullable: true, description: 'Request ID of the HTTP request, for matching with logs.' })
+  @Property({ type: 'string', length: 100, nullable: true })
+  requestId?: string;
+
+  @Field(() => ID, { name: 'id', description: 'Opaque identifier of the event.' })
+  get globalId(): string {
+    return toGlobalId('AuditEvent', this.id);
+  }
+
+  @Field(() => ID, { description: 'Global ID of the changed record.' })
+  get entity(): string {
+    return toGlobalId(this.entityType, this.entityId);
+  }
+
+  @Field(() => Int, { nullable: true, description: 'Sequence number, increasing in commit order.' })
+  get sequence(): number {
+    return Number(this.id);
+  }
+}

@@ -1,0 +1,90 @@
+import { Entity, Enum, Index, ManyToOne, Opt, Property, type Ref, Unique } from '@mikro-orm/core';
+import { Field, ObjectType } from 'type-graphql';
+import { BaseEntity } from '../../shared/base.entity';
+import { Organisation } from '../organisation/organisation.entity';
+import { Programme } from '../programme/programme.entity';
+import { AccountKind, GlobalRole, TokenScope } from './auth.enums';
+
+@ObjectType({ description: 'A person or a portal integration that signs in to Silta.' })
+@Entity()
+@Unique({ properties: ['oidcIssuer', 'oidcSubject'] })
+export class Account extends BaseEntity {
+  @Field(() => String, { description: 'Display name.' })
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Field(() => AccountKind, { description: 'Person or integration.' })
+  @Enum({ items: () => AccountKind, nativeEnumName: 'account_kind' })
+  kind: AccountKind & Opt = AccountKind.PERSON;
+
+  @Property({ type: 'string', length: 320, nullable: true, unique: true })
+  email?: string;
+
+  /** ANALYST and ADMIN; PARTNER and COORDINATOR come from memberships. */
+  @Property({ type: 'string[]', columnType: 'text[]', default: '{}' })
+  globalRoles: GlobalRole[] & Opt = [];
+
+  /** Identity at an external OpenID Connect provider (a city's SSO), when the account signs in that way. */
+  @Property({ type: 'string', length: 300, nullable: true })
+  oidcIssuer?: string;
+
+  @Property({ type: 'string', length: 300, nullable: true })
+  oidcSubject?: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  disabledAt?: Date;
+}
+
+/** PARTNER role: the account acts for the organisation. */
+@Entity()
+@Unique({ properties: ['account', 'organisation'] })
+export class Membership extends BaseEntity {
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
+  account!: Ref<Account>;
+
+  @Index()
+  @ManyToOne(() => Organisation, { ref: true, deleteRule: 'cascade' })
+  organisation!: Ref<Organisation>;
+}
+
+/** COORDINATOR role: the account manages the programme. */
+@Entity()
+@Unique({ properties: ['account', 'programme'] })
+export class ProgrammeCoordinator extends BaseEntity {
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
+  account!: Ref<Account>;
+
+  @Index()
+  @ManyToOne(() => Programme, { ref: true, deleteRule: 'cascade' })
+  programme!: Ref<Programme>;
+}
+
+/** An API token; only its SHA-256 hash is stored, the token itself is shown once. */
+@Entity()
+export class ApiToken extends BaseEntity {
+  @Index()
+  @ManyToOne(() => Account, { ref: true, deleteRule: 'cascade' })
+  account!: Ref<Account>;
+
+  @Property({ type: 'string', length: 64, unique: true })
+  tokenHash!: string;
+
+  /** The first characters of the token, so that people can tell their tokens apart. */
+  @Property({ type: 'string', length: 16 })
+  prefix!: string;
+
+  @Property({ type: 'string', length: 200 })
+  name!: string;
+
+  @Enum({ items: () => TokenScope, nativeEnumName: 'token_scope' })
+  scope!: TokenScope;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz' })
+  expiresAt!: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  revokedAt?: Date;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  lastUsedAt?: Date;
+}

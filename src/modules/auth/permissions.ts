@@ -1,0 +1,86 @@
+import { ProjectStatus } from '../project/project.enums';
+import { canWrite, isAdmin, isAnalyst, isCoordinator, isMemberOf, type Viewer } from './viewer';
+
+/**
+ * Who may do what: pure functions of the viewer and the record, used by the services and by the
+ * `viewerCan…` fields, and tested cell by cell against the permission matrix in the README.
+ */
+
+/** Any signed-in account with write access may register an organisation (and becomes its member). */
+export function canCreateOrganisation(viewer: Viewer): boolean {
+  return canWrite(viewer);
+}
+
+/** Members of the organisation, coordinators (who vet partners) and admins. */
+export function canEditOrganisation(viewer: Viewer, organisationId: number): boolean {
+  return canWrite(viewer) && (isMemberOf(viewer, organisationId) || isCoordinator(viewer) || isAdmin(viewer));
+}
+
+/** Adding or removing members: the organisation's own members and admins. */
+export function canManageMembers(viewer: Viewer, organisationId: number): boolean {
+  return canWrite(viewer) && (isMemberOf(viewer, organisationId) || isAdmin(viewer));
+}
+
+/** A partner creates projects as the lead organisation; coordinators in their programmes. */
+export function canCreateProject(viewer: Viewer, leadOrganisationId: number, programmeId: number): boolean {
+  return canWrite(viewer) && (isMemberOf(viewer, leadOrganisationId) || isCoordinator(viewer, programmeId));
+}
+
+export function canCreateProjects(viewer: Viewer): boolean {
+  return canWrite(viewer) && (viewer.organisationIds.length > 0 || isCoordinator(viewer));
+}
+
+export interface ProjectAccess {
+  programmeId: number;
+  leadOrganisationIds: readonly number[];
+}
+
+/** The lead organisation's members, the programme's coordinators and admins edit a project. */
+export function canEditProject(viewer: Viewer, project: ProjectAccess): boolean {
+  return (
+    canWrite(viewer) &&
+    (project.leadOrganisationIds.some((id) => isMemberOf(viewer, id)) || isCoordinator(viewer, project.programmeId))
+  );
+}
+
+/** The status state machine: which moves exist and who may make each. */
+export const TRANSITIONS: Record<ProjectStatus, readonly ProjectStatus[]> = {
+  [ProjectStatus.DRAFT]: [ProjectStatus.SUBMITTED, ProjectStatus.CANCELLED],
+  [ProjectStatus.SUBMITTED]: [ProjectStatus.APPROVED, ProjectStatus.REJECTED, ProjectStatus.CANCELLED],
+  [ProjectStatus.APPROVED]: [ProjectStatus.ONGOING, ProjectStatus.CANCELLED],
+  [ProjectStatus.ONGOING]: [ProjectStatus.COMPLETED, ProjectStatus.CANCELLED],
+  [ProjectStatus.REJECTED]: [],
+  [ProjectStatus.COMPLETED]: [],
+  [ProjectStatus.CANCELLED]: [],
+};
+
+export function isAllowedTransition(from: ProjectStatus, to: ProjectStatus): boolean {
+  return TRANSITIONS[from].includes(to);
+}
+
+/** Deciding (approve, reject) belongs to the programme's coordinators; the lead submits, starts, completes and cancels. */
+export function canTransition(viewer: Viewer, project: ProjectAccess, to: ProjectStatus): boolean {
+  if (!canWrite(viewer)) return false;
+  if (isCoordinator(viewer, project.programmeId)) return true;
+  const lead = project.leadOrganisationIds.some((id) => isMemberOf(viewer, id));
+  return lead && to !== ProjectStatus.APPROVED && to !== ProjectStatus.REJECTED;
+}
+
+/** Funding lines and decisions: the programme's coordinators only. */
+export function canManageFunding(viewer: Viewer, programmeId: number): boolean {
+  return canWrite(viewer) && isCoordinator(viewer, programmeId);
+}
+
+/** Programmes, territories, ceilings: their coordinators and admins; new programmes: admins. */
+export function canManageProgramme(viewer: Viewer, programmeId: number | null): boolean {
+  return canWrite(viewer) && (programmeId === null ? isAdmin(viewer) : isCoordinator(viewer, programmeId));
+}
+
+/** Vocabularies are shared by every programme: any coordinator, and admins. */
+export function canManageVocabulary(viewer: Viewer): boolean {
+  return canWrite(viewer) && isCoordinator(viewer);
+}
+
+export function canReadAuditLog(viewer: Viewer): boolean {
+  return isAnalyst(viewer) || isCoordinator(viewer);
+}
