@@ -5,6 +5,14 @@ import { MunicipalityResolver, PostalAreaResolver } from './modules/geography/ge
 import { NodeResolver } from './modules/node/node.resolver';
 import { ContactPersonResolver, OrganisationResolver } from './modules/organisation/organisation.resolver';
 import { ViewerResolver } from './modules/auth/viewer.resolver';
+import {
+  AuditLogResolver,
+  FundingLineHistoryResolver,
+  OrganisationHistoryResolver,
+  ProgrammeHistoryResolver,
+  ProjectHistoryResolver,
+} from './modules/audit/audit.resolver';
+import { OrganisationMutationResolver } from './modules/organisation/organisation.mutations';
 import { ProgrammeAreaResolver, ProgrammeFunderResolver, ProgrammeResolver } from './modules/programme/programme.resolver';
 import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
@@ -16,6 +24,12 @@ export const resolvers = [
   OrganisationResolver,
   ContactPersonResolver,
   ViewerResolver,
+  OrganisationMutationResolver,
+  AuditLogResolver,
+  OrganisationHistoryResolver,
+  ProjectHistoryResolver,
+  ProgrammeHistoryResolver,
+  FundingLineHistoryResolver,
   ProgrammeResolver,
   ProgrammeAreaResolver,
   ProgrammeFunderResolver,

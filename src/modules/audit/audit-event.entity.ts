@@ -1,4 +1,4 @@
-import { Entity, Enum, Index, PrimaryKey, Property } from '@mikro-orm/core';
+import { Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { GraphQLJSONObject } from 'graphql-scalars';
 import { toGlobalId } from '../../shared/relay/global-id';
@@ -33,7 +33,7 @@ export class AuditEvent {
 
   @Field(() => DateTime, { description: 'When the change was committed.' })
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
-  occurredAt: Date = new Date();
+  occurredAt: Date & Opt = new Date();
 
   @Index()
   @Property({ type: 'integer', nullable: true })
@@ -75,17 +75,17 @@ export class AuditEvent {
   requestId?: string;
 
   @Field(() => ID, { name: 'id', description: 'Opaque identifier of the event.' })
-  get globalId(): string {
+  get globalId(): string & Opt {
     return toGlobalId('AuditEvent', this.id);
   }
 
   @Field(() => ID, { description: 'Global ID of the changed record.' })
-  get entity(): string {
+  get entity(): string & Opt {
     return toGlobalId(this.entityType, this.entityId);
   }
 
   @Field(() => Int, { nullable: true, description: 'Sequence number, increasing in commit order.' })
-  get sequence(): number {
+  get sequence(): number & Opt {
     return Number(this.id);
   }
 }

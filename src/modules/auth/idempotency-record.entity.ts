@@ -1,4 +1,4 @@
-import { Entity, Index, ManyToOne, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
+import { Entity, Index, type Opt, ManyToOne, PrimaryKey, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Account } from './account.entity';
 
 /** The first result of a create mutation sent with an idempotency key, kept for 24 hours. */
@@ -30,5 +30,5 @@ export class IdempotencyRecord {
 
   @Index()
   @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
-  createdAt: Date = new Date();
+  createdAt: Date & Opt = new Date();
 }

@@ -6,7 +6,7 @@ import { buildConnection, OrderDirection, parsePageRequest, type Connection, typ
 /** A sort key: an SQL expression over the row alias `t` that is never null, and the type to compare it as. */
 export interface SortKey {
   sql: string;
-  cast: 'text' | 'date' | 'numeric' | 'integer';
+  cast: 'text' | 'date' | 'numeric' | 'integer' | 'bigint';
 }
 
 /** A list of rows of one table, filtered and ordered; the basis of every connection. */
@@ -15,6 +15,8 @@ export interface ListSpec<T extends object> {
   table: string;
   /** Primary-key column, the tie-breaker of every ordering. */
   keyColumn: string;
+  /** SQL type of the key column when it is not integer or text (e.g. bigint). */
+  keyCast?: SortKey['cast'];
   sort: SortKey;
   direction: OrderDirection;
   /** Adds the filters to a query over `<table> as t`. */
@@ -45,7 +47,7 @@ function ascending(spec: ListSpec<object>, page: PageRequest): boolean {
 function applyKeyset(qb: Knex.QueryBuilder, spec: ListSpec<object>, page: PageRequest): void {
   if (!page.cursor) return;
   const op = ascending(spec, page) ? '>' : '<';
-  const keyCast = typeof page.cursor.key === 'number' ? 'integer' : 'text';
+  const keyCast = spec.keyCast ?? (typeof page.cursor.key === 'number' ? 'integer' : 'text');
   qb.whereRaw(`(${spec.sort.sql}, t."${spec.keyColumn}") ${op} (?::${spec.sort.cast}, ?::${keyCast})`, [
     page.cursor.value,
     page.cursor.key,

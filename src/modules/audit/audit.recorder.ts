@@ -1,0 +1,111 @@
+import { ChangeSetType, wrap, type AnyEntity, type ChangeSet } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { AuditAction, AuditEvent } from './audit-event.entity';
+
+/** Who did it and how, for every audit row of one mutation. */
+export interface AuditActor {
+  accountId: number | null;
+  accountName: string | null;
+  tokenId: number | null;
+  organisationId: number | null;
+  operation: string;
+  requestId: string;
+}
+
+const NOT_AUDITED = new Set(['AuditEvent', 'IdempotencyRecord']);
+const NOISE = new Set(['updatedAt', 'createdAt']);
+
+interface PendingChange {
+  entity: AnyEntity;
+  name: string;
+  type: ChangeSetType;
+  payload: Record<string, unknown>;
+  original: Record<string, unknown>;
+}
+
+function plain(value: unknown): unknown {
+  if (value instanceof Date) return value.toISOString();
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    // A reference to another entity: keep its key.
+    try {
+      return wrap(value as AnyEntity, true).getSerializedPrimaryKey();
+    } catch {
+      return value;
+    }
+  }
+  return value;
+}
+
+function diff(change: PendingChange): Record<string, { before: unknown; after: unknown }> {
+  const changes: Record<string, { before: unknown; after: unknown }> = {};
+  const keys =
+    change.type === ChangeSetType.DELETE || change.type === ChangeSetType.DELETE_EARLY
+      ? Object.keys(change.original)
+      : Object.keys(change.payload);
+  for (const key of keys) {
+    if (NOISE.has(key)) continue;
+    const before = change.type === ChangeSetType.CREATE ? null : plain(change.original[key] ?? null);
+    const after =
+      change.type === ChangeSetType.DELETE || change.type === ChangeSetType.DELETE_EARLY ? null : plain(change.payload[key] ?? null);
+    if (JSON.stringify(before) !== JSON.stringify(after)) changes[key] = { before, after };
+  }
+  return changes;
+}
+
+/** The organisation a change concerns, when the actor did not name one: the record itself or its owner. */
+function organisationOf(change: PendingChange): number | null {
+  if (change.name === 'Organisation') return Number(wrap(change.entity, true).getPrimaryKey());
+  const owner = (change.entity as { organisation?: object }).organisation;
+  if (owner && typeof owner === 'object') {
+    try {
+      return Number(wrap(owner as AnyEntity, true).getPrimaryKey());
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
+/**
+ * Flushes the transaction's changes and records each changed row (field-level before/after) in
+ * the audit trail, in the same transaction. Field names are the API's property names.
+ */
+export async function flushWithAudit(em: EntityManager, actor: AuditActor): Promise<number> {
+  const uow = em.getUnitOfWork();
+  uow.computeChangeSets();
+  const pending: PendingChange[] = uow
+    .getChangeSets()
+    .filter((set: ChangeSet<AnyEntity>) => !NOT_AUDITED.has(set.name))
+    .map((set: ChangeSet<AnyEntity>) => ({
+      entity: set.entity,
+      name: set.name,
+      type: set.type,
+      payload: { ...(set.payload as Record<string, unknown>) },
+      original: { ...((set.originalEntity ?? {}) as Record<string, unknown>) },
+    }));
+  await em.flush();
+  const rows = pending
+    .map((change) => ({ change, changes: diff(change) }))
+    .filter(({ change, changes }) => change.type !== ChangeSetType.UPDATE || Object.keys(changes).length > 0)
+    .map(({ change, changes }) =>
+      em.create(AuditEvent, {
+        accountId: actor.accountId ?? undefined,
+        accountName: actor.accountName ?? undefined,
+        tokenId: actor.tokenId ?? undefined,
+        organisationId: actor.organisationId ?? organisationOf(change) ?? undefined,
+        operation: actor.operation,
+        requestId: actor.requestId,
+        entityType: change.name,
+        entityId: wrap(change.entity, true).getSerializedPrimaryKey(),
+        action:
+          change.type === ChangeSetType.CREATE
+            ? AuditAction.CREATE
+            : change.type === ChangeSetType.DELETE || change.type === ChangeSetType.DELETE_EARLY
+              ? AuditAction.DELETE
+              : AuditAction.UPDATE,
+        changes,
+      }),
+    );
+  if (rows.length > 0) await em.flush();
+  return rows.length;
+}
