@@ -13,7 +13,8 @@ export interface AuditActor {
 }
 
 const NOT_AUDITED = new Set(['AuditEvent', 'IdempotencyRecord']);
-const NOISE = new Set(['updatedAt', 'createdAt']);
+// Timestamps are in the event itself; secrets' hashes are never copied into the trail.
+const NOISE = new Set(['updatedAt', 'createdAt', 'tokenHash']);
 
 interface PendingChange {
   entity: AnyEntity;

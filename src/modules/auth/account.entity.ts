@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, Opt, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
+import { DateTime } from '../../shared/scalars';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { AccountKind, GlobalRole, TokenScope } from './auth.enums';
@@ -60,6 +61,7 @@ export class ProgrammeCoordinator extends BaseEntity {
 }
 
 /** An API token; only its SHA-256 hash is stored, the token itself is shown once. */
+@ObjectType({ description: 'An API token of an account (the secret itself is shown only once, when issued).' })
 @Entity()
 export class ApiToken extends BaseEntity {
   @Index()
@@ -69,19 +71,23 @@ export class ApiToken extends BaseEntity {
   @Property({ type: 'string', length: 64, unique: true })
   tokenHash!: string;
 
-  /** The first characters of the token, so that people can tell their tokens apart. */
+  @Field(() => String, { description: 'The first characters of the token, so that people can tell their tokens apart.' })
   @Property({ type: 'string', length: 16 })
   prefix!: string;
 
+  @Field(() => String, { description: 'What the token is for.' })
   @Property({ type: 'string', length: 200 })
   name!: string;
 
+  @Field(() => TokenScope, { description: 'Read-only or read-write.' })
   @Enum({ items: () => TokenScope, nativeEnumName: 'token_scope' })
   scope!: TokenScope;
 
+  @Field(() => DateTime, { description: 'When the token stops working.' })
   @Property({ type: 'datetime', columnType: 'timestamptz' })
   expiresAt!: Date;
 
+  @Field(() => DateTime, { nullable: true, description: 'When the token was revoked; null while usable.' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   revokedAt?: Date;
 

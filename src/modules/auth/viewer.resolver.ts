@@ -2,7 +2,7 @@ import { Ctx, Field, FieldResolver, ObjectType, Query, Resolver, Root } from 'ty
 import type { Context } from '../../context';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
-import { Account } from './account.entity';
+import { Account, ApiToken } from './account.entity';
 import { Role } from './auth.enums';
 import { canReadAuditLog, canCreateOrganisation, canCreateProjects } from './permissions';
 import { canSeeContactDetails, canWrite, rolesOf, type Viewer as ViewerData } from './viewer';
@@ -52,6 +52,11 @@ export class ViewerResolver {
   @FieldResolver(() => Account, { nullable: true, description: 'The signed-in account; null when anonymous.' })
   account(@Root() info: ViewerInfo, @Ctx() { em }: Context): Promise<Account | null> | null {
     return info.data.accountId === null ? null : em.findOne(Account, { id: info.data.accountId });
+  }
+
+  @FieldResolver(() => [ApiToken], { description: "The account's API tokens, newest first (revoked and expired ones included)." })
+  apiTokens(@Root() info: ViewerInfo, @Ctx() { em }: Context): Promise<ApiToken[]> | ApiToken[] {
+    return info.data.accountId === null ? [] : em.find(ApiToken, { account: info.data.accountId }, { orderBy: { id: 'desc' } });
   }
 
   @FieldResolver(() => [Organisation], { description: 'Organisations the account is a member of (PARTNER).' })

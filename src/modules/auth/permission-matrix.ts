@@ -1,0 +1,94 @@
+/**
+ * The permission matrix: who may do what. The README table is generated from this (and checked
+ * against it by a unit test); `test/integration/permission-matrix.test.ts` runs every cell over HTTP.
+ *
+ * Roles as the test plays them, relative to the records of the operation:
+ *  - ANONYMOUS: no Authorization header;
+ *  - READ_ONLY: a member of the organisation concerned, with a read-only token;
+ *  - PARTNER: a member of the organisation concerned (the lead organisation of a project);
+ *  - OTHER_PARTNER: a member of some other organisation;
+ *  - COORDINATOR: a coordinator of the programme concerned;
+ *  - OTHER_COORDINATOR: a coordinator of some other programme;
+ *  - ANALYST and ADMIN: global roles.
+ */
+export const MATRIX_ROLES = ['ANONYMOUS', 'READ_ONLY', 'PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN'] as const;
+export type MatrixRole = (typeof MATRIX_ROLES)[number];
+
+/** allowed: it works; UNAUTHENTICATED/FORBIDDEN: top-level error; hidden: the value is null or left out. */
+export type Outcome = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'hidden';
+
+export interface MatrixRow {
+  operation: string;
+  kind: 'mutation' | 'read';
+  outcomes: Record<MatrixRole, Outcome>;
+}
+
+const A = 'allowed';
+const U = 'UNAUTHENTICATED';
+const F = 'FORBIDDEN';
+const H = 'hidden';
+
+/** A mutation row: anonymous → UNAUTHENTICATED, read-only token → FORBIDDEN, the rest as listed. */
+function mutation(operation: string, allowed: MatrixRole[]): MatrixRow {
+  const outcomes = Object.fromEntries(
+    MATRIX_ROLES.map((role) => [role, role === 'ANONYMOUS' ? U : role === 'READ_ONLY' ? F : allowed.includes(role) ? A : F]),
+  ) as Record<MatrixRole, Outcome>;
+  return { operation, kind: 'mutation', outcomes };
+}
+
+/** A read row: the roles listed see it, the others get it hidden (or the error given). */
+function read(operation: string, allowed: MatrixRole[], denied: Outcome = H): MatrixRow {
+  const outcomes = Object.fromEntries(MATRIX_ROLES.map((role) => [role, allowed.includes(role) ? A : denied])) as Record<MatrixRole, Outcome>;
+  return { operation, kind: 'read', outcomes };
+}
+
+const ANYONE_SIGNED_IN: MatrixRole[] = ['PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN'];
+const ORGANISATION_EDITORS: MatrixRole[] = ['PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN'];
+const PROJECT_EDITORS: MatrixRole[] = ['PARTNER', 'COORDINATOR', 'ADMIN'];
+const PROGRAMME_MANAGERS: MatrixRole[] = ['COORDINATOR', 'ADMIN'];
+
+export const PERMISSION_MATRIX: MatrixRow[] = [
+  mutation('createOrganisation', ANYONE_SIGNED_IN),
+  mutation('updateOrganisation', ORGANISATION_EDITORS),
+  mutation('archiveOrganisation', ORGANISATION_EDITORS),
+  mutation('addOrganisationMember', ['PARTNER', 'ADMIN']),
+  mutation('removeOrganisationMember', ['PARTNER', 'ADMIN']),
+  mutation('createProject', PROJECT_EDITORS),
+  mutation('updateProject', PROJECT_EDITORS),
+  mutation('addProjectParticipant', PROJECT_EDITORS),
+  mutation('removeProjectParticipant', PROJECT_EDITORS),
+  mutation('transitionProject (submit)', PROJECT_EDITORS),
+  mutation('transitionProject (approve or reject)', PROGRAMME_MANAGERS),
+  mutation('createFundingLine', PROGRAMME_MANAGERS),
+  mutation('updateFundingLine', PROGRAMME_MANAGERS),
+  mutation('deleteFundingLine', PROGRAMME_MANAGERS),
+  mutation('createProgramme', ['ADMIN']),
+  mutation('updateProgramme', PROGRAMME_MANAGERS),
+  mutation('setProgrammeArea', PROGRAMME_MANAGERS),
+  mutation('removeProgrammeArea', PROGRAMME_MANAGERS),
+  mutation('setProgrammeCeiling', PROGRAMME_MANAGERS),
+  mutation('removeProgrammeCeiling', PROGRAMME_MANAGERS),
+  mutation('addProgrammeDecision', PROGRAMME_MANAGERS),
+  mutation('addProgrammeCoordinator', ['ADMIN']),
+  mutation('removeProgrammeCoordinator', ['ADMIN']),
+  mutation('createTheme', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
+  mutation('updateTheme', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
+  mutation('createTargetGroup', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
+  mutation('updateTargetGroup', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
+  read('ContactPerson.email, ContactPerson.phone', ['READ_ONLY', 'PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
+  read('Organisation.internalNotes', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
+  read('Project.internalNotes', ['COORDINATOR', 'ANALYST', 'ADMIN']),
+  read('draft and rejected projects (every road)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'ANALYST', 'ADMIN']),
+  read('auditLog', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN'], F),
+  read('Organisation.history', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
+];
+
+const SYMBOL: Record<Outcome, string> = { allowed: '✓', UNAUTHENTICATED: 'UNAUTHENTICATED', FORBIDDEN: 'FORBIDDEN', hidden: 'hidden' };
+
+/** The matrix as the Markdown table in the README. */
+export function renderPermissionMatrix(rows: MatrixRow[] = PERMISSION_MATRIX): string {
+  const header = `| operation | ${MATRIX_ROLES.join(' | ')} |`;
+  const rule = `|---|${MATRIX_ROLES.map(() => '---').join('|')}|`;
+  const lines = rows.map((row) => `| \`${row.operation}\` | ${MATRIX_ROLES.map((role) => SYMBOL[row.outcomes[role]]).join(' | ')} |`);
+  return [header, rule, ...lines].join('\n');
+}

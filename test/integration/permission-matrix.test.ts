@@ -1,0 +1,180 @@
+import { FundingSource } from '../../src/modules/funding/funding.enums';
+import { ProjectStatus } from '../../src/modules/project/project.enums';
+import { MATRIX_ROLES, PERMISSION_MATRIX, type MatrixRole, type Outcome } from '../../src/modules/auth/permission-matrix';
+import { toGlobalId } from '../../src/shared/relay/global-id';
+import { idOf, Scenario } from '../support/scenario';
+import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
+
+/**
+ * Every cell of the permission matrix, over HTTP: each cell gets fresh records and a fresh account
+ * in the role, runs the operation, and compares what happened with the matrix.
+ */
+let app: TestApp;
+beforeAll(async () => {
+  app = await startTestApp('empty');
+});
+afterAll(() => app.close());
+
+let serial = 0;
+
+interface Fixture {
+  programme: { id: number; gid: string; code: string };
+  otherProgramme: { id: number };
+  organisation: { id: number; gid: string };
+  otherOrganisation: { id: number; gid: string };
+  project: { id: number; gid: string; code: string };
+  participation: { gid: string };
+  fundingLine: { gid: string };
+  ceiling: { gid: string };
+  area: { postalCode: string };
+  theme: { code: string; gid: string };
+  targetGroup: { code: string; gid: string };
+  extraAccount: { id: number; gid: string };
+}
+
+async function fixture(): Promise<Fixture> {
+  const n = ++serial;
+  const s = new Scenario(app.orm);
+  const programme = s.programme({ code: `MX-${n}`, territory: [['70100', 'URBAN' as never]] });
+  const otherProgramme = s.programme({ code: `MX-OTHER-${n}` });
+  const organisation = s.organisation({ name: `Matriisi ${n} ry` });
+  const otherOrganisation = s.organisation({ name: `Muu matriisi ${n} ry` });
+  const partner = s.organisation({ name: `Kumppani ${n} ry` });
+  const project = s.project({
+    programme,
+    code: `MX-P-${n}`,
+    status: ProjectStatus.DRAFT,
+    lead: organisation,
+    partners: [partner],
+    funding: [{ source: FundingSource.ESR, planned: '1000.00' }],
+  });
+  await s.save();
+  const [participation] = await app.sql<{ id: number }>('select id from participation where project_id = ? and organisation_id = ?', [project.id, partner.id]);
+  const [line] = await app.sql<{ id: number }>('select id from funding_line where project_id = ?', [project.id]);
+  const [ceiling] = await app.sql<{ id: number }>(
+    `insert into programme_ceiling (programme_id, sources, annual_amount) values (?, '{ESR,STATE}', 300000) returning id`,
+    [programme.id],
+  );
+  const [theme] = await app.sql<{ id: number }>(`insert into theme (code, label_fi, label_en) values (?, 'Teema', 'Theme') returning id`, [`MX_THEME_${n}`]);
+  const [group] = await app.sql<{ id: number }>(`insert into target_group (code, label_fi, label_en) values (?, 'Ryhmä', 'Group') returning id`, [`MX_GROUP_${n}`]);
+  const [account] = await app.sql<{ id: number }>(`insert into account (name) values (?) returning id`, [`Jäsen ${n}`]);
+  // The extra account is a member already, so that removing it works; adding uses a fresh one below.
+  await app.sql('insert into membership (account_id, organisation_id) values (?, ?)', [account.id, organisation.id]);
+  await app.sql('insert into programme_coordinator (account_id, programme_id) values (?, ?)', [account.id, programme.id]);
+  return {
+    programme: { id: programme.id, gid: idOf(programme), code: programme.code },
+    otherProgramme: { id: otherProgramme.id },
+    organisation: { id: organisation.id, gid: idOf(organisation) },
+    otherOrganisation: { id: otherOrganisation.id, gid: idOf(otherOrganisation) },
+    project: { id: project.id, gid: idOf(project), code: project.code },
+    participation: { gid: toGlobalId('Participation', participation.id) },
+    fundingLine: { gid: toGlobalId('FundingLine', line.id) },
+    ceiling: { gid: toGlobalId('ProgrammeCeiling', ceiling.id) },
+    area: { postalCode: '70100' },
+    theme: { code: `MX_THEME_${n}`, gid: toGlobalId('Theme', theme.id) },
+    targetGroup: { code: `MX_GROUP_${n}`, gid: toGlobalId('TargetGroup', group.id) },
+    extraAccount: { id: account.id, gid: toGlobalId('Account', account.id) },
+  };
+}
+
+async function tokenFor(role: MatrixRole, f: Fixture): Promise<string | undefined> {
+  switch (role) {
+    case 'ANONYMOUS':
+      return undefined;
+    case 'READ_ONLY':
+      return app.signIn({ memberOf: [f.organisation.id], readOnly: true });
+    case 'PARTNER':
+      return app.signIn({ memberOf: [f.organisation.id] });
+    case 'OTHER_PARTNER':
+      return app.signIn({ memberOf: [f.otherOrganisation.id] });
+    case 'COORDINATOR':
+      return app.signIn({ coordinatorOf: [f.programme.id] });
+    case 'OTHER_COORDINATOR':
+      return app.signIn({ coordinatorOf: [f.otherProgramme.id] });
+    case 'ANALYST':
+      return app.signIn({ analyst: true });
+    case 'ADMIN':
+      return app.signIn({ admin: true });
+  }
+}
+
+type Run = (f: Fixture, token: string | undefined) => Promise<Outcome>;
+
+/** A mutation's outcome: a top-level code, or allowed when the payload came back (userErrors are the input's business). */
+function mutationOutcome(response: GraphQLResponse, field: string): Outcome {
+  const code = response.errors?.[0]?.extensions?.code;
+  if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return code;
+  if (response.errors?.length) throw new Error(`${field}: ${JSON.stringify(response.errors)}`);
+  const payload = response.data?.[field] as { userErrors: { code: string; message: string }[] };
+  if (payload.userErrors.length > 0) throw new Error(`${field} refused its input: ${JSON.stringify(payload.userErrors)}`);
+  return 'allowed';
+}
+
+function mutate(name: string, inputType: string, input: (f: Fixture) => Record<string, unknown>): Run {
+  return async (f, token) =>
+    mutationOutcome(await app.gql(`mutation($input: ${inputType}!) { ${name}(input: $input) { userErrors { code message } } }`, { input: input(f) }, { token }), name);
+}
+
+const RUNS: Record<string, Run> = {
+  createOrganisation: mutate('createOrganisation', 'CreateOrganisationInput', () => ({ name: `Uusi ${++serial} ry`, type: 'ASSOCIATION' })),
+  updateOrganisation: mutate('updateOrganisation', 'UpdateOrganisationInput', (f) => ({ id: f.organisation.gid, description: 'Muutettu' })),
+  archiveOrganisation: mutate('archiveOrganisation', 'ArchiveOrganisationInput', (f) => ({ id: f.organisation.gid })),
+  addOrganisationMember: async (f, token) => {
+    const [account] = await app.sql<{ id: number }>(`insert into account (name) values ('Uusi jäsen') returning id`);
+    return mutate('addOrganisationMember', 'OrganisationMemberInput', () => ({ organisation: f.organisation.gid, account: toGlobalId('Account', account.id) }))(f, token);
+  },
+  removeOrganisationMember: mutate('removeOrganisationMember', 'OrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
+
+  'ContactPerson.email, ContactPerson.phone': async (f, token) => {
+    await app.sql(`insert into contact_person (organisation_id, name, email) values (?, 'Yhteys', 'yhteys@example.fi')`, [f.organisation.id]);
+    const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { contactPeople { email } } } }`, { id: f.organisation.gid }, { token });
+    return response.data?.node.contactPeople[0].email === 'yhteys@example.fi' ? 'allowed' : 'hidden';
+  },
+  'Organisation.internalNotes': async (f, token) => {
+    await app.sql(`update organisation set internal_notes = 'Muistio' where id = ?`, [f.organisation.id]);
+    const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { internalNotes } } }`, { id: f.organisation.gid }, { token });
+    return response.data?.node.internalNotes === 'Muistio' ? 'allowed' : 'hidden';
+  },
+  'Project.internalNotes': async (f, token) => {
+    // A visible (ongoing) project, so that only the field is in question.
+    await app.sql(`update project set internal_notes = 'Muistio', status = 'ONGOING' where id = ?`, [f.project.id]);
+    const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Project { internalNotes } } }`, { id: f.project.gid }, { token });
+    return response.data?.node.internalNotes === 'Muistio' ? 'allowed' : 'hidden';
+  },
+  'draft and rejected projects (every road)': async (f, token) => {
+    const response = await app.gql(
+      `query($id: ID!, $p: ID!) { node(id: $id) { id } projects(filter: { programme: $p }) { totalCount } }`,
+      { id: f.project.gid, p: f.programme.gid },
+      { token },
+    );
+    const seen = response.data?.node !== null;
+    expect(response.data?.projects.totalCount).toBe(seen ? 1 : 0);
+    return seen ? 'allowed' : 'hidden';
+  },
+  auditLog: async (_f, token) => {
+    const response = await app.gql('{ auditLog(first: 1) { totalCount } }', {}, { token });
+    return (response.errors?.[0]?.extensions?.code as Outcome | undefined) ?? 'allowed';
+  },
+  'Organisation.history': async (f, token) => {
+    await app.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { code } } }`, {
+      input: { id: f.organisation.gid, description: 'Historiaa' },
+    }, { token: await app.signIn({ admin: true }) });
+    const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { history { totalCount } } } }`, { id: f.organisation.gid }, { token });
+    return response.data?.node.history.totalCount > 0 ? 'allowed' : 'hidden';
+  },
+};
+
+const cells = PERMISSION_MATRIX.filter((row) => RUNS[row.operation]).flatMap((row) =>
+  MATRIX_ROLES.map((role) => ({ operation: row.operation, role, expected: row.outcomes[role] })),
+);
+
+describe('permission matrix', () => {
+  it('has a test for every row of the matrix', () => {
+    expect(PERMISSION_MATRIX.filter((row) => !RUNS[row.operation]).map((row) => row.operation)).toEqual([]);
+  });
+
+  it.each(cells)('$operation as $role: $expected', async ({ operation, role, expected }) => {
+    const f = await fixture();
+    expect(await RUNS[operation](f, await tokenFor(role, f))).toBe(expected);
+  });
+});
