@@ -1,9 +1,11 @@
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { FundingMutationResolver } from './modules/funding/funding.mutations';
 import { FundingLineResolver } from './modules/funding/funding.resolver';
 import { MunicipalityResolver, PostalAreaResolver } from './modules/geography/geography.resolver';
 import { NodeResolver } from './modules/node/node.resolver';
 import { ContactPersonResolver, OrganisationResolver } from './modules/organisation/organisation.resolver';
+import { ApiTokenMutationResolver } from './modules/auth/token.mutations';
 import { ViewerResolver } from './modules/auth/viewer.resolver';
 import {
   AuditLogResolver,
@@ -13,8 +15,11 @@ import {
   ProjectHistoryResolver,
 } from './modules/audit/audit.resolver';
 import { OrganisationMutationResolver } from './modules/organisation/organisation.mutations';
+import { ProgrammeMutationResolver } from './modules/programme/programme.mutations';
 import { ProgrammeAreaResolver, ProgrammeFunderResolver, ProgrammeResolver } from './modules/programme/programme.resolver';
+import { ProjectMutationResolver } from './modules/project/project.mutations';
 import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
+import { VocabularyMutationResolver } from './modules/project/vocabulary.mutations';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
 import { DateTime } from './shared/scalars';
@@ -24,6 +29,7 @@ export const resolvers = [
   OrganisationResolver,
   ContactPersonResolver,
   ViewerResolver,
+  ApiTokenMutationResolver,
   OrganisationMutationResolver,
   AuditLogResolver,
   OrganisationHistoryResolver,
@@ -33,13 +39,17 @@ export const resolvers = [
   ProgrammeResolver,
   ProgrammeAreaResolver,
   ProgrammeFunderResolver,
+  ProgrammeMutationResolver,
   ProjectResolver,
   ParticipationResolver,
+  ProjectMutationResolver,
   FundingLineResolver,
+  FundingMutationResolver,
   MunicipalityResolver,
   PostalAreaResolver,
   ThemeResolver,
   TargetGroupResolver,
+  VocabularyMutationResolver,
   SearchResolver,
 ] as const;
 

@@ -43,7 +43,8 @@ async function fixture(): Promise<Fixture> {
   const project = s.project({
     programme,
     code: `MX-P-${n}`,
-    status: ProjectStatus.DRAFT,
+    // Submitted: visible to everyone, so that the cells test permissions rather than visibility.
+    status: ProjectStatus.SUBMITTED,
     lead: organisation,
     partners: [partner],
     funding: [{ source: FundingSource.ESR, planned: '1000.00' }],
@@ -106,6 +107,8 @@ function mutationOutcome(response: GraphQLResponse, field: string): Outcome {
   if (code === 'UNAUTHENTICATED' || code === 'FORBIDDEN') return code;
   if (response.errors?.length) throw new Error(`${field}: ${JSON.stringify(response.errors)}`);
   const payload = response.data?.[field] as { userErrors: { code: string; message: string }[] };
+  // A record the caller may not see is reported as missing, so that IDs cannot be probed.
+  if (payload.userErrors.length === 1 && payload.userErrors[0].code === 'NOT_FOUND') return 'hidden';
   if (payload.userErrors.length > 0) throw new Error(`${field} refused its input: ${JSON.stringify(payload.userErrors)}`);
   return 'allowed';
 }
@@ -125,6 +128,67 @@ const RUNS: Record<string, Run> = {
   },
   removeOrganisationMember: mutate('removeOrganisationMember', 'OrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
 
+  createProject: mutate('createProject', 'CreateProjectInput', (f) => ({
+    programme: f.programme.gid,
+    leadOrganisation: f.organisation.gid,
+    code: `MX-NEW-${++serial}`,
+    title: 'Uusi hanke',
+  })),
+  updateProject: mutate('updateProject', 'UpdateProjectInput', (f) => ({ id: f.project.gid, summary: 'Päivitetty' })),
+  addProjectParticipant: mutate('addProjectParticipant', 'AddProjectParticipantInput', (f) => ({
+    project: f.project.gid,
+    organisation: f.otherOrganisation.gid,
+    role: 'PARTNER',
+  })),
+  removeProjectParticipant: mutate('removeProjectParticipant', 'RemoveProjectParticipantInput', (f) => ({ participation: f.participation.gid })),
+  'transitionProject (submit a draft)': async (f, token) => {
+    await app.sql(`update project set status = 'DRAFT' where id = ?`, [f.project.id]);
+    return mutate('transitionProject', 'TransitionProjectInput', () => ({ id: f.project.gid, to: 'SUBMITTED' }))(f, token);
+  },
+  'transitionProject (approve or reject)': mutate('transitionProject', 'TransitionProjectInput', (f) => ({ id: f.project.gid, to: 'APPROVED' })),
+  createFundingLine: mutate('createFundingLine', 'CreateFundingLineInput', (f) => ({
+    project: f.project.gid,
+    source: 'MUNICIPAL',
+    planned: '500.00',
+    granted: '400.00',
+    decisionDate: '2019-03-01',
+  })),
+  updateFundingLine: mutate('updateFundingLine', 'UpdateFundingLineInput', (f) => ({ id: f.fundingLine.gid, planned: '1200.00' })),
+  deleteFundingLine: mutate('deleteFundingLine', 'DeleteFundingLineInput', (f) => ({ id: f.fundingLine.gid })),
+  createProgramme: mutate('createProgramme', 'CreateProgrammeInput', () => ({
+    code: `MX-PRG-${++serial}`,
+    name: 'Uusi ohjelma',
+    scheme: 'KAKE',
+    periodStart: '2021-01-01',
+    periodEnd: '2027-12-31',
+  })),
+  updateProgramme: mutate('updateProgramme', 'UpdateProgrammeInput', (f) => ({ id: f.programme.gid, description: 'Päivitetty' })),
+  setProgrammeArea: mutate('setProgrammeArea', 'SetProgrammeAreaInput', (f) => ({ programme: f.programme.gid, postalCode: '70110', areaType: 'URBAN' })),
+  removeProgrammeArea: mutate('removeProgrammeArea', 'RemoveProgrammeAreaInput', (f) => ({ programme: f.programme.gid, postalCode: f.area.postalCode })),
+  setProgrammeCeiling: mutate('setProgrammeCeiling', 'SetProgrammeCeilingInput', (f) => ({
+    programme: f.programme.gid,
+    sources: ['MUNICIPAL'],
+    annualAmount: '100000.00',
+    approximate: true,
+  })),
+  removeProgrammeCeiling: mutate('removeProgrammeCeiling', 'RemoveProgrammeCeilingInput', (f) => ({ id: f.ceiling.gid })),
+  addProgrammeDecision: mutate('addProgrammeDecision', 'AddProgrammeDecisionInput', (f) => ({
+    programme: f.programme.gid,
+    body: 'Kaupunginhallitus',
+    date: '2017-10-02',
+    outcome: 'APPROVED',
+    reference: 'Kaupunginhallitus 2.10.2017 § 120',
+  })),
+  addProgrammeCoordinator: async (f, token) => {
+    const [account] = await app.sql<{ id: number }>(`insert into account (name) values ('Uusi koordinaattori') returning id`);
+    return mutate('addProgrammeCoordinator', 'ProgrammeCoordinatorInput', () => ({ programme: f.programme.gid, account: toGlobalId('Account', account.id) }))(f, token);
+  },
+  removeProgrammeCoordinator: mutate('removeProgrammeCoordinator', 'ProgrammeCoordinatorInput', (f) => ({ programme: f.programme.gid, account: f.extraAccount.gid })),
+  createTheme: mutate('createTheme', 'CreateThemeInput', () => ({ code: `MX_NEW_THEME_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
+  updateTheme: mutate('updateTheme', 'UpdateThemeInput', (f) => ({ id: f.theme.gid, labelEn: 'Renamed' })),
+  createTargetGroup: mutate('createTargetGroup', 'CreateTargetGroupInput', () => ({ code: `MX_NEW_GROUP_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
+  updateTargetGroup: mutate('updateTargetGroup', 'UpdateTargetGroupInput', (f) => ({ id: f.targetGroup.gid, labelEn: 'Renamed' })),
+
   'ContactPerson.email, ContactPerson.phone': async (f, token) => {
     await app.sql(`insert into contact_person (organisation_id, name, email) values (?, 'Yhteys', 'yhteys@example.fi')`, [f.organisation.id]);
     const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { contactPeople { email } } } }`, { id: f.organisation.gid }, { token });
@@ -142,6 +206,7 @@ const RUNS: Record<string, Run> = {
     return response.data?.node.internalNotes === 'Muistio' ? 'allowed' : 'hidden';
   },
   'draft and rejected projects (every road)': async (f, token) => {
+    await app.sql(`update project set status = 'DRAFT' where id = ?`, [f.project.id]);
     const response = await app.gql(
       `query($id: ID!, $p: ID!) { node(id: $id) { id } projects(filter: { programme: $p }) { totalCount } }`,
       { id: f.project.gid, p: f.programme.gid },

@@ -14,7 +14,7 @@
 export const MATRIX_ROLES = ['ANONYMOUS', 'READ_ONLY', 'PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN'] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
 
-/** allowed: it works; UNAUTHENTICATED/FORBIDDEN: top-level error; hidden: the value is null or left out. */
+/** allowed: it works; UNAUTHENTICATED/FORBIDDEN: top-level error; hidden: the value is null or left out (in a mutation: NOT_FOUND). */
 export type Outcome = 'allowed' | 'UNAUTHENTICATED' | 'FORBIDDEN' | 'hidden';
 
 export interface MatrixRow {
@@ -57,7 +57,12 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   mutation('updateProject', PROJECT_EDITORS),
   mutation('addProjectParticipant', PROJECT_EDITORS),
   mutation('removeProjectParticipant', PROJECT_EDITORS),
-  mutation('transitionProject (submit)', PROJECT_EDITORS),
+  {
+    // A draft is hidden from outsiders, so for them it is as if it did not exist (NOT_FOUND).
+    operation: 'transitionProject (submit a draft)',
+    kind: 'mutation',
+    outcomes: { ANONYMOUS: U, READ_ONLY: F, PARTNER: A, OTHER_PARTNER: H, COORDINATOR: A, OTHER_COORDINATOR: H, ANALYST: F, ADMIN: A },
+  },
   mutation('transitionProject (approve or reject)', PROGRAMME_MANAGERS),
   mutation('createFundingLine', PROGRAMME_MANAGERS),
   mutation('updateFundingLine', PROGRAMME_MANAGERS),

@@ -84,3 +84,22 @@ export function canManageVocabulary(viewer: Viewer): boolean {
 export function canReadAuditLog(viewer: Viewer): boolean {
   return isAnalyst(viewer) || isCoordinator(viewer);
 }
+
+/**
+ * Editing a project in its current status. Closed projects (rejected, completed, cancelled) are the
+ * record of what happened: only the programme's coordinators and admins may still correct them.
+ */
+export function canEditProjectInStatus(viewer: Viewer, project: ProjectAccess, status: ProjectStatus): boolean {
+  const closed = status === ProjectStatus.REJECTED || status === ProjectStatus.COMPLETED || status === ProjectStatus.CANCELLED;
+  return canEditProject(viewer, project) && (!closed || isCoordinator(viewer, project.programmeId));
+}
+
+/** Appointing and removing programme coordinators: admins only. */
+export function canManageCoordinators(viewer: Viewer): boolean {
+  return canWrite(viewer) && isAdmin(viewer);
+}
+
+/** A programme's code is the key portals look it up by: only admins change it. */
+export function canChangeProgrammeCode(viewer: Viewer): boolean {
+  return canWrite(viewer) && isAdmin(viewer);
+}
