@@ -64,9 +64,10 @@ function assertWellFormed(name: string, entries: readonly VocabularyEntry[]): vo
 }
 
 /**
- * Upserts the controlled vocabularies into `theme` and `target_group`: new codes are inserted,
- * existing codes get the current labels. Idempotent; terms are never deleted here, because
- * projects may refer to them.
+ * Inserts the built-in controlled vocabularies into `theme` and `target_group` when their codes are
+ * missing. Existing terms are left alone: coordinators maintain labels through the API
+ * (`updateTheme`, `updateTargetGroup`) and a restart must not undo that. Terms are never deleted
+ * here, because projects may refer to them.
  */
 export async function loadVocabularies(em: EntityManager, logger: Logger): Promise<void> {
   assertWellFormed('THEMES', THEMES);
@@ -82,13 +83,7 @@ export async function loadVocabularies(em: EntityManager, logger: Logger): Promi
         .transacting(trx)
         .insert(entries.map((entry) => ({ code: entry.code, label_fi: entry.labelFi, label_en: entry.labelEn })))
         .onConflict('code')
-        .merge({
-          label_fi: knex.raw('excluded.label_fi'),
-          label_en: knex.raw('excluded.label_en'),
-          updated_at: knex.raw(
-            `case when ${table}.label_fi is distinct from excluded.label_fi or ${table}.label_en is distinct from excluded.label_en then now() else ${table}.updated_at end`,
-          ),
-        });
+        .ignore();
     }
   });
   logger.info({ themes: THEMES.length, targetGroups: TARGET_GROUPS.length }, 'loaded vocabularies');

@@ -13,7 +13,7 @@ import { TargetGroup, Theme } from './vocabulary.entity';
 const CODE = /^[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)*$/;
 const MAX_CODE = 60;
 const MAX_LABEL = 200;
-const RESET_NOTE = 'Labels of the built-in terms are restored from the code at every start.';
+const RESET_NOTE = 'The change persists across restarts (start-up only adds missing built-in terms).';
 
 @InputType({ description: 'A new theme (teema) in the controlled vocabulary.' })
 export class CreateThemeInput {
