@@ -14,6 +14,11 @@ import { Authenticator } from './modules/auth/authenticate';
 import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
 import { ErrorCode } from './shared/errors';
+import { clientKey, costLimitPlugin, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
+import { LeakyBuckets } from './shared/limits/leaky-bucket';
+import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
+import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
+import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -27,6 +32,9 @@ export interface App {
   stop(): Promise<void>;
 }
 
+/** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
+type AppContext = Context & LimitsContext;
+
 const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 /** Codes that describe the client's request; anything else is masked as an internal error. */
 const CLIENT_CODES = new Set<string>([
@@ -39,10 +47,25 @@ const CLIENT_CODES = new Set<string>([
   'PERSISTED_QUERY_NOT_FOUND',
   'PERSISTED_QUERY_NOT_SUPPORTED',
   'OPERATION_RESOLUTION_FAILURE',
+  ...Object.values(LimitCode),
 ]);
 
 function isClientError(error: GraphQLFormattedError): boolean {
   return CLIENT_CODES.has(String(error.extensions?.code ?? ''));
+}
+
+/** Apollo re-codes validation and parse errors; a limit's rejection gets its own code back. */
+function withLimitCode(formatted: GraphQLFormattedError, error: unknown, maxTokens: number): GraphQLFormattedError {
+  const code = limitCodeOf(error);
+  if (!code) return formatted;
+  // graphql-js's own wording for this one is garbled ("more that N tokens").
+  const message = code === LimitCode.TOO_MANY_TOKENS ? `The document has more than ${maxTokens} tokens; parsing stopped there.` : formatted.message;
+  return { ...formatted, message, extensions: { ...formatted.extensions, code } };
+}
+
+/** Without introspection, "Did you mean …?" would leak the schema one field name at a time. */
+function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
+  return { ...formatted, message: formatted.message.replace(/ ?Did you mean .+?\?/g, '') };
 }
 
 /** Masks unexpected errors (no stack, no SQL) and logs them with the request ID. */
@@ -69,15 +92,30 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const app = express();
   const httpServer = http.createServer(app);
   app.disable('x-powered-by');
+  // Behind a reverse proxy, the client IP (anonymous rate limiting) comes from X-Forwarded-For.
+  if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
+  const { limits } = config;
+  const buckets = new LeakyBuckets({ capacity: limits.budget, leakPerSecond: limits.leakPerSecond, maxBuckets: limits.maxBuckets });
 
-  const apollo = new ApolloServer<Context>({
+  const apollo = new ApolloServer<AppContext>({
     schema,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo would re-send the signal after stopping itself.
     stopOnTerminationSignals: false,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), errorLoggingPlugin()],
-    formatError: (formatted, error) => {
-      if (isClientError(formatted)) return formatted;
+    introspection: config.introspection,
+    hideSchemaDetailsFromClientErrors: !config.introspection,
+    // One operation per request: batches would share one context (and EntityManager) and one HTTP status.
+    allowBatchedHttpRequests: false,
+    parseOptions: parseOptions(limits),
+    validationRules: staticLimitRules(limits),
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      errorLoggingPlugin(),
+      costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),
+    ],
+    formatError: (given, error) => {
+      const formatted = withLimitCode(given, error, limits.maxTokens);
+      if (isClientError(formatted)) return config.introspection ? formatted : withoutSuggestions(formatted);
       const original = error instanceof GraphQLError ? error : undefined;
       return {
         message: 'Internal server error',
@@ -122,35 +160,48 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     }
   });
 
+  const inFlight = new InFlight();
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
-    expressMiddleware(apollo, {
-      context: async ({ req }) => createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log),
-    }),
+    requestTimeout(limits.requestTimeoutMs),
+    express.json({ limit: limits.maxBodyBytes }),
+    unlessTimedOut,
+    inFlight.track(expressMiddleware(apollo, {
+      context: async ({ req, res }) => {
+        const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log);
+        const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
+        // The timeout answers outside Apollo and reports the cost from here.
+        res.locals.limits = requestLimits;
+        return { ...context, limits: requestLimits };
+      },
+    })),
   );
 
   // Malformed JSON bodies and oversized requests: a clean GraphQL-shaped 4xx, never a stack trace.
   app.use((error: Error & { status?: number; type?: string }, req: express.Request, res: express.Response, next: express.NextFunction) => {
+    // The timeout has answered; this is the abandoned request's late write, which has nowhere to go.
+    if (timedOut(res)) return req.log.debug({ err: error }, 'dropped the response of a timed-out request');
     if (res.headersSent) return next(error);
     const status = error.status && error.status >= 400 && error.status < 500 ? error.status : 500;
     if (status === 500) req.log.error({ err: error }, 'unhandled error');
-    res.status(status).json({
-      errors: [
-        {
-          message: status === 500 ? 'Internal server error' : error.message,
-          extensions: { code: status === 500 ? ErrorCode.INTERNAL_SERVER_ERROR : 'BAD_REQUEST' },
-        },
-      ],
-    });
+    const [message, code]: [string, string] =
+      status === 500
+        ? ['Internal server error', ErrorCode.INTERNAL_SERVER_ERROR]
+        : error.type === 'entity.too.large'
+          ? [`The request body is larger than ${limits.maxBodyBytes} bytes`, LimitCode.PAYLOAD_TOO_LARGE]
+          : [error.message, 'BAD_REQUEST'];
+    res.status(status).json({ errors: [{ message, extensions: { code } }] });
   });
 
   return {
     httpServer,
     stop: async () => {
+      const started = Date.now();
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
       try {
         await apollo.stop();
+        // Requests the timeout answered may still be executing; they need the database until they end.
+        await inFlight.settled(config.shutdownTimeoutMs - (Date.now() - started));
       } finally {
         clearTimeout(timer);
       }

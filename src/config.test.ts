@@ -14,6 +14,20 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10000,
       logSql: false,
       oidc: undefined,
+      introspection: true,
+      trustProxyHops: 0,
+      limits: {
+        maxDepth: 12,
+        maxAliases: 30,
+        maxDirectives: 20,
+        maxTokens: 5000,
+        maxCost: 50_000,
+        budget: 100_000,
+        leakPerSecond: 1000,
+        maxBuckets: 100_000,
+        maxBodyBytes: 1_048_576,
+        requestTimeoutMs: 15_000,
+      },
     });
   });
 
@@ -28,8 +42,41 @@ describe('loadConfig', () => {
       DB_POOL_MAX: '3',
       SHUTDOWN_TIMEOUT_MS: '500',
       LOG_SQL: 'true',
+      GRAPHQL_INTROSPECTION: 'false',
+      TRUST_PROXY_HOPS: '1',
+      GRAPHQL_MAX_DEPTH: '8',
+      GRAPHQL_MAX_ALIASES: '5',
+      GRAPHQL_MAX_DIRECTIVES: '4',
+      GRAPHQL_MAX_TOKENS: '800',
+      GRAPHQL_MAX_COST: '900',
+      RATE_LIMIT_BUDGET: '1000',
+      RATE_LIMIT_LEAK_PER_SECOND: '10',
+      RATE_LIMIT_MAX_BUCKETS: '50',
+      MAX_BODY_BYTES: '2048',
+      REQUEST_TIMEOUT_MS: '0',
     });
-    expect(config).toMatchObject({ port: 8080, host: '127.0.0.1', databaseUrl: 'postgresql://u@h/db', dataDir: '/tmp/x', seed: 'none', logSql: true });
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '127.0.0.1',
+      databaseUrl: 'postgresql://u@h/db',
+      dataDir: '/tmp/x',
+      seed: 'none',
+      logSql: true,
+      introspection: false,
+      trustProxyHops: 1,
+      limits: {
+        maxDepth: 8,
+        maxAliases: 5,
+        maxDirectives: 4,
+        maxTokens: 800,
+        maxCost: 900,
+        budget: 1000,
+        leakPerSecond: 10,
+        maxBuckets: 50,
+        maxBodyBytes: 2048,
+        requestTimeoutMs: 0,
+      },
+    });
   });
 
   it.each([
@@ -39,6 +86,14 @@ describe('loadConfig', () => {
     [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL/],
     [{ LOG_SQL: 'maybe' }, /LOG_SQL/],
     [{ OIDC_ISSUER: 'https://sso.example.fi' }, /OIDC_JWKS_URL/],
+    [{ GRAPHQL_INTROSPECTION: 'off' }, /GRAPHQL_INTROSPECTION/],
+    [{ GRAPHQL_MAX_DEPTH: '0' }, /GRAPHQL_MAX_DEPTH/],
+    [{ GRAPHQL_MAX_COST: '1.5' }, /GRAPHQL_MAX_COST/],
+    [{ RATE_LIMIT_LEAK_PER_SECOND: '0' }, /RATE_LIMIT_LEAK_PER_SECOND/],
+    [{ MAX_BODY_BYTES: '1mb' }, /MAX_BODY_BYTES/],
+    [{ REQUEST_TIMEOUT_MS: '-1' }, /REQUEST_TIMEOUT_MS/],
+    [{ TRUST_PROXY_HOPS: 'true' }, /TRUST_PROXY_HOPS/],
+    [{ GRAPHQL_MAX_COST: '5000', RATE_LIMIT_BUDGET: '4000' }, /RATE_LIMIT_BUDGET \(4000\) must be at least GRAPHQL_MAX_COST \(5000\)/],
   ])('explains a bad value: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

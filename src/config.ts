@@ -22,6 +22,33 @@ export interface Config {
   logSql: boolean;
   /** External OpenID Connect provider whose JWTs are accepted as Bearer tokens (both or neither). */
   oidc: { issuer: string; jwksUrl: string; audience: string | undefined } | undefined;
+  /** Schema introspection (and "Did you mean" suggestions in errors). */
+  introspection: boolean;
+  /** Reverse proxies in front of Silta whose X-Forwarded-For is trusted for the client IP (0: none). */
+  trustProxyHops: number;
+  limits: LimitsConfig;
+}
+
+/** Abuse limits (README, "Abuse limits"). */
+export interface LimitsConfig {
+  /** Deepest field nesting in an operation. */
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  /** Lexical tokens in a document; parsing stops beyond this. */
+  maxTokens: number;
+  /** Highest estimated cost of one operation, in cost points. */
+  maxCost: number;
+  /** Size of each client's leaky bucket, in cost points. */
+  budget: number;
+  /** Cost points that drain out of a bucket per second. */
+  leakPerSecond: number;
+  /** Buckets kept in memory at most (least recently used dropped first). */
+  maxBuckets: number;
+  /** Largest request body, in bytes. */
+  maxBodyBytes: number;
+  /** A GraphQL request not answered within this is answered with TIMEOUT (0: no timeout). */
+  requestTimeoutMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -47,9 +74,9 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
   return raw as T;
 }
 
-function flag(env: Env, name: string): boolean {
+function flag(env: Env, name: string, fallback = false): boolean {
   const raw = env[name];
-  if (raw === undefined || raw === '') return false;
+  if (raw === undefined || raw === '') return fallback;
   if (['1', 'true', 'yes'].includes(raw)) return true;
   if (['0', 'false', 'no'].includes(raw)) return false;
   throw new ConfigError(`${name} must be true or false, got "${raw}"`);
@@ -62,6 +89,26 @@ function oidc(env: Env): Config['oidc'] {
   if (!issuer || !jwksUrl) throw new ConfigError('Set both OIDC_ISSUER and OIDC_JWKS_URL, or neither');
   if (!/^https?:\/\//.test(jwksUrl)) throw new ConfigError('OIDC_JWKS_URL must be an http(s) URL');
   return { issuer, jwksUrl, audience: env.OIDC_AUDIENCE || undefined };
+}
+
+function limits(env: Env): LimitsConfig {
+  const config: LimitsConfig = {
+    maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 1, 1000),
+    maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0, 10_000),
+    maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0, 10_000),
+    maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 5000, 10, 1_000_000),
+    maxCost: integer(env, 'GRAPHQL_MAX_COST', 50_000, 1, 100_000_000),
+    budget: integer(env, 'RATE_LIMIT_BUDGET', 100_000, 1, 1_000_000_000),
+    leakPerSecond: integer(env, 'RATE_LIMIT_LEAK_PER_SECOND', 1000, 1, 1_000_000_000),
+    maxBuckets: integer(env, 'RATE_LIMIT_MAX_BUCKETS', 100_000, 1, 10_000_000),
+    maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
+    requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 15_000, 0, 600_000),
+  };
+  // Otherwise an operation the per-request limit allows could never fit in a bucket.
+  if (config.budget < config.maxCost) {
+    throw new ConfigError(`RATE_LIMIT_BUDGET (${config.budget}) must be at least GRAPHQL_MAX_COST (${config.maxCost})`);
+  }
+  return config;
 }
 
 /** The only reader of the environment (house style): everything else receives a Config. */
@@ -81,5 +128,8 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logSql: flag(env, 'LOG_SQL'),
     oidc: oidc(env),
+    introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+    trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
+    limits: limits(env),
   };
 }

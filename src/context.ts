@@ -19,7 +19,7 @@ import {
 } from './modules/programme/programme-parts.entity';
 import { Programme } from './modules/programme/programme.entity';
 import { Participation } from './modules/project/participation.entity';
-import { Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from './modules/project/project.entity';
+import { type Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from './modules/project/project.entity';
 import { TargetGroup, Theme } from './modules/project/vocabulary.entity';
 import type { Authenticator } from './modules/auth/authenticate';
 import type { Viewer } from './modules/auth/viewer';

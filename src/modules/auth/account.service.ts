@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Account, ApiToken, Membership, ProgrammeCoordinator } from './account.entity';
-import { AccountKind, GlobalRole, TokenScope } from './auth.enums';
+import { AccountKind, type GlobalRole, TokenScope } from './auth.enums';
 import { generateToken, hashToken } from './tokens';
 
 /** Account and token administration, used by the `silta` command line and by tests. */

@@ -1,0 +1,114 @@
+import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+import type { LeakyBuckets } from './leaky-bucket';
+import { LimitCode, LimitError } from './limits.errors';
+import { ActualCost, requestedCost } from './query-cost';
+
+/** `extensions.cost` on every GraphQL response (as GitHub's and Shopify's APIs report it). */
+export interface CostReport {
+  /** The most the operation could cost, estimated before it ran. */
+  requested: number;
+  /** What it cost, counted while it ran; 0 when it did not run. */
+  actual: number;
+  /** Points left in the client's bucket after this operation. */
+  remaining: number;
+  /** When the client's bucket is full again (ISO 8601). */
+  resetAt: string;
+}
+
+/** Per-request state shared by the context, this plugin and the HTTP timeout. */
+export interface RequestLimits {
+  /** Whose bucket pays: `account:<id>` when signed in, else `ip:<address>`. */
+  clientKey: string;
+  /** The latest cost report of the request, once there is one. */
+  cost?: CostReport;
+}
+
+export interface LimitsContext extends BaseContext {
+  limits: RequestLimits;
+}
+
+export function clientKey(accountId: number | null, ip: string | undefined): string {
+  return accountId !== null ? `account:${accountId}` : `ip:${ip ?? 'unknown'}`;
+}
+
+/**
+ * Prices each operation before it runs and charges the client's leaky bucket. Refuses operations over
+ * `maxCost` (QUERY_TOO_COMPLEX, 400) and clients over budget (RATE_LIMITED, 429 with Retry-After); once
+ * it has run, settles the bucket on the actual cost and reports both in `extensions.cost`.
+ */
+export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCost: number; buckets: LeakyBuckets }): ApolloServerPlugin<TContext> {
+  const { maxCost, buckets } = options;
+  return {
+    async requestDidStart({ contextValue }) {
+      const key = contextValue.limits.clientKey;
+      let requested = 0;
+      let actual: ActualCost | undefined;
+      let charged = false;
+      let status = buckets.peek(key);
+
+      return {
+        async didResolveOperation({ schema, document, operation, request }) {
+          // Without an operation, execution reports the missing one; there is nothing to price.
+          if (!operation) return;
+          try {
+            requested = requestedCost(schema, document, request.variables, operation.name?.value);
+          } catch (error) {
+            // Invalid variables: execution refuses them before any resolver runs. Anything else fails closed.
+            if (!(error instanceof GraphQLError && /^Variable "\$/.test(error.message))) throw error;
+            requested = 1;
+          }
+          // Every operation costs something, so a flood of trivial ones is limited too.
+          requested = Math.max(1, requested);
+          if (requested > maxCost) {
+            throw new LimitError(`The query may cost up to ${requested} points, more than the ${maxCost} allowed per request. Ask for fewer items (first/last) or fewer nested connections.`, LimitCode.QUERY_TOO_COMPLEX, {
+              requestedCost: requested,
+              maxCost,
+              http: { status: 400 },
+            });
+          }
+          const taken = buckets.take(key, requested);
+          status = taken;
+          if (!taken.ok) {
+            throw new LimitError(`Rate limited: the query costs ${requested} points and ${taken.remaining} are left. Retry in ${taken.retryAfterSeconds} s.`, LimitCode.RATE_LIMITED, {
+              retryAfter: taken.retryAfterSeconds,
+              http: { status: 429, headers: new HeaderMap([['retry-after', String(taken.retryAfterSeconds)]]) },
+            });
+          }
+          charged = true;
+          contextValue.limits.cost = report(requested, requested, status);
+        },
+
+        async executionDidStart({ schema }) {
+          const counter = new ActualCost(schema.getMutationType());
+          actual = counter;
+          return {
+            willResolveField({ info }) {
+              const count = counter.willResolve(info);
+              if (!count) return undefined;
+              return (error, result) => {
+                if (!error) count(result);
+              };
+            },
+          };
+        },
+
+        async willSendResponse({ response }) {
+          const spent = actual?.total ?? 0;
+          if (charged) status = buckets.adjust(key, spent - requested);
+          const cost = report(requested, charged ? spent : 0, status);
+          contextValue.limits.cost = cost;
+          if (response.body.kind === 'single') {
+            response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
+          } else {
+            response.body.initialResult.extensions = { ...response.body.initialResult.extensions, cost };
+          }
+        },
+      };
+    },
+  };
+}
+
+function report(requested: number, actual: number, status: { remaining: number; resetAt: number }): CostReport {
+  return { requested, actual, remaining: status.remaining, resetAt: new Date(status.resetAt).toISOString() };
+}
