@@ -9,13 +9,19 @@ import { seesAllProjects, type Viewer } from '../auth/viewer';
  */
 export function projectVisibleSql(viewer: Viewer, alias: string): { sql: string; bindings: Knex.Value[] } | null {
   if (seesAllProjects(viewer)) return null;
-  return {
-    sql: `(${alias}.status not in ('DRAFT', 'REJECTED')
-           or ${alias}.programme_id = any(?::int[])
-           or exists (select 1 from participation vp where vp.project_id = ${alias}.id and vp.organisation_id = any(?::int[])))`,
-    // PostgreSQL array literals: the same binding works through knex and MikroORM's execute().
-    bindings: [`{${viewer.coordinatedProgrammeIds.join(',')}}`, `{${viewer.organisationIds.join(',')}}`],
-  };
+  const parts = [`${alias}.status not in ('DRAFT', 'REJECTED')`];
+  const bindings: Knex.Value[] = [];
+  // PostgreSQL array literals: the same binding works through knex and MikroORM's execute().
+  // Anonymous viewers and plain partners get the shorter condition (no needless subquery).
+  if (viewer.coordinatedProgrammeIds.length > 0) {
+    parts.push(`${alias}.programme_id = any(?::int[])`);
+    bindings.push(`{${viewer.coordinatedProgrammeIds.join(',')}}`);
+  }
+  if (viewer.organisationIds.length > 0) {
+    parts.push(`exists (select 1 from participation vp where vp.project_id = ${alias}.id and vp.organisation_id = any(?::int[]))`);
+    bindings.push(`{${viewer.organisationIds.join(',')}}`);
+  }
+  return { sql: `(${parts.join(' or ')})`, bindings };
 }
 
 /** Adds the visibility condition on projects aliased `alias` to a query. */
