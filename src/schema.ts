@@ -62,8 +62,23 @@ export function buildSiltaSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTime }],
     // Arguments are validated by the services, which know the argument names and codes to report.
     validate: false,
-  });
+  }).then(describeRoots);
   return built;
+}
+
+/** type-graphql has no option for the root types' descriptions; graphql-js objects take them as plain fields. */
+function describeRoots(schema: GraphQLSchema): GraphQLSchema {
+  const query = schema.getQueryType();
+  const mutation = schema.getMutationType();
+  if (query) {
+    query.description =
+      'Reading the graph: organisations, programmes, projects and funding of Kake (urban) and Leader (rural), with Finnish reference geography. Anonymous callers see published data; signing in shows more (see `viewer`).';
+  }
+  if (mutation) {
+    mutation.description =
+      'Changing the graph. Every mutation needs `Authorization: Bearer <token>`, runs in one transaction, is recorded in the audit trail, and returns `userErrors` for expected problems (nothing is written when there are any).';
+  }
+  return schema;
 }
 
 export const SCHEMA_HEADER =
