@@ -15,6 +15,11 @@ export const ORGANISATION_SEARCH_DOCUMENT =
   description: 'An association, authority, municipality, company or other body taking part in Kake or Leader.',
 })
 @Entity()
+// The default order of lists (case-insensitive name/title, then key): the page is read from this index.
+@Index({
+  name: 'organisation_name_order_idx',
+  expression: 'create index "organisation_name_order_idx" on "organisation" (lower("name"), "id")',
+})
 @Check({ name: 'organisation_business_id_format', expression: "business_id ~ '^[0-9]{7}-[0-9]$'" })
 @Check({ name: 'organisation_register_number_format', expression: "association_register_number ~ '^[0-9]{1,6}$'" })
 @Check({ name: 'organisation_name_not_blank', expression: "btrim(name) <> ''" })

@@ -15,6 +15,11 @@ export const PROGRAMME_SEARCH_DOCUMENT =
     'A funding programme: a Kake or Leader programme period (e.g. "Kake Kuopio 2018–2020") or a parent operational programme.',
 })
 @Entity()
+// The default order of lists (case-insensitive name/title, then key): the page is read from this index.
+@Index({
+  name: 'programme_name_order_idx',
+  expression: 'create index "programme_name_order_idx" on "programme" (lower("name"), "id")',
+})
 @Check({ name: 'programme_period_order', expression: 'period_end >= period_start' })
 @Check({ name: 'programme_not_own_parent', expression: 'parent_id is null or parent_id <> id' })
 @Index({

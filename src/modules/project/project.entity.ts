@@ -16,6 +16,11 @@ export const PROJECT_SEARCH_DOCUMENT =
   description: 'A project (EU "operation", hanke) funded through a programme.',
 })
 @Entity()
+// The default order of lists (case-insensitive name/title, then key): the page is read from this index.
+@Index({
+  name: 'project_title_order_idx',
+  expression: 'create index "project_title_order_idx" on "project" (lower("title"), "id")',
+})
 @Check({ name: 'project_planned_period_order', expression: 'planned_end is null or planned_start is null or planned_end >= planned_start' })
 @Check({ name: 'project_actual_period_order', expression: 'actual_end is null or actual_start is null or actual_end >= actual_start' })
 @Check({ name: 'project_not_own_parent', expression: 'parent_id is null or parent_id <> id' })
