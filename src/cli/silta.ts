@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { Command } from 'commander';
+import type { Logger } from 'pino';
 import { loadConfig } from '../config';
-import { openDatabase } from '../db/database';
+import { openDatabase, type Database } from '../db/database';
 import { ensureDatabase, withDatabaseName } from '../db/database-url';
 import { prepareDatabase } from '../db/prepare';
 import { applyMigrations, createMigration, migrationProblems } from '../db/migrations';
@@ -24,6 +25,26 @@ const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 /** The `silta` command line: one entry for the server and the maintenance tasks. */
 const program = new Command('silta').description('Silta: the Kake–Leader collaboration hub');
 
+/** Opens the configured database (embedded or DATABASE_URL), runs fn, and always closes it again. */
+async function withDatabase<T>(fn: (db: Database, logger: Logger) => Promise<T>, logLevel?: string): Promise<T> {
+  const config = loadConfig();
+  const logger = createLogger(logLevel ?? config.logLevel);
+  const db = await openDatabase(config, logger);
+  try {
+    return await fn(db, logger);
+  } finally {
+    await db.close();
+  }
+}
+
+/** The same, migrated first, for commands that work on accounts and tokens. */
+function withMigratedDatabase<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  return withDatabase(async (db, logger) => {
+    await applyMigrations(db.orm, logger);
+    return fn(db.orm.em.fork());
+  }, 'warn');
+}
+
 program
   .command('start')
   .description('Serve the GraphQL API (applies migrations, loads reference and demo data first)')
@@ -35,15 +56,8 @@ program
   .command('migrate')
   .description('Apply pending database migrations and exit')
   .action(async () => {
-    const config = loadConfig();
-    const logger = createLogger(config.logLevel);
-    const db = await openDatabase(config, logger);
-    try {
-      const applied = await applyMigrations(db.orm, logger);
-      console.log(applied.length ? `Applied ${applied.length} migration(s).` : 'The database is up to date.');
-    } finally {
-      await db.close();
-    }
+    const applied = await withDatabase((db, logger) => applyMigrations(db.orm, logger));
+    console.log(applied.length ? `Applied ${applied.length} migration(s).` : 'The database is up to date.');
   });
 
 program
@@ -51,14 +65,7 @@ program
   .description('Apply migrations, load reference geography and vocabularies, and load demo data into an empty database')
   .option('--no-demo', 'load only reference data, no demo data')
   .action(async (options: { demo: boolean }) => {
-    const config = loadConfig();
-    const logger = createLogger(config.logLevel);
-    const db = await openDatabase(config, logger);
-    try {
-      await prepareDatabase(db, { seed: options.demo ? 'demo' : 'none' }, logger);
-    } finally {
-      await db.close();
-    }
+    await withDatabase((db, logger) => prepareDatabase(db, { seed: options.demo ? 'demo' : 'none' }, logger));
   });
 
 program
@@ -66,15 +73,8 @@ program
   .description('Create a migration from the difference between the entities and the snapshot')
   .argument('[name]', 'short name for the migration file')
   .action(async (name?: string) => {
-    const config = loadConfig();
-    const logger = createLogger('warn');
-    const db = await openDatabase(config, logger);
-    try {
-      const file = await createMigration(db.orm, name);
-      console.log(file ? `Created migrations/${file}` : 'No changes: entities match the snapshot.');
-    } finally {
-      await db.close();
-    }
+    const file = await withDatabase((db) => createMigration(db.orm, name), 'warn');
+    console.log(file ? `Created migrations/${file}` : 'No changes: entities match the snapshot.');
   });
 
 program
@@ -108,19 +108,6 @@ program
     }
   });
 
-/** Runs fn against the configured database (migrated first), then closes it. */
-async function withDatabase<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  const config = loadConfig();
-  const logger = createLogger('warn');
-  const db = await openDatabase(config, logger);
-  try {
-    await applyMigrations(db.orm, logger);
-    return await fn(db.orm.em.fork());
-  } finally {
-    await db.close();
-  }
-}
-
 const account = program.command('account').description('Manage accounts and their roles');
 
 account
@@ -132,7 +119,7 @@ account
   .option('--admin', 'grant the ADMIN role')
   .option('--analyst', 'grant the ANALYST role')
   .action(async (options: { name: string; email?: string; integration?: boolean; admin?: boolean; analyst?: boolean }) => {
-    const created = await withDatabase((em) =>
+    const created = await withMigratedDatabase((em) =>
       createAccount(em, {
         name: options.name,
         email: options.email,
@@ -150,7 +137,7 @@ account
   .option('--member <businessId>', 'Y-tunnus of the organisation')
   .option('--coordinator <programmeCode>', 'code of the programme')
   .action(async (accountId: string, options: { member?: string; coordinator?: string }) => {
-    await withDatabase(async (em) => {
+    await withMigratedDatabase(async (em) => {
       if (options.member) {
         const organisation = await em.findOneOrFail(Organisation, { businessId: options.member });
         await addMembership(em, Number(accountId), organisation.id);
@@ -174,7 +161,7 @@ token
   .option('--read-only', 'queries only')
   .option('--days <n>', 'days until it expires', '90')
   .action(async (options: { account: string; name: string; readOnly?: boolean; days: string }) => {
-    const issued = await withDatabase((em) =>
+    const issued = await withMigratedDatabase((em) =>
       issueToken(em, Number(options.account), {
         name: options.name,
         scope: options.readOnly ? TokenScope.READ_ONLY : TokenScope.READ_WRITE,
@@ -191,7 +178,7 @@ token
   .description('Revoke an API token')
   .argument('<tokenId>', 'token number')
   .action(async (tokenId: string) => {
-    const revoked = await withDatabase((em) => revokeToken(em, Number(tokenId)));
+    const revoked = await withMigratedDatabase((em) => revokeToken(em, Number(tokenId)));
     console.log(revoked ? `Token ${tokenId} revoked.` : `No active token ${tokenId}.`);
     if (!revoked) process.exitCode = 1;
   });

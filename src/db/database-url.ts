@@ -1,3 +1,4 @@
+import { Client } from 'pg';
 import type { Logger } from 'pino';
 
 /** Helpers on connection URLs; kept free of ORM imports so that jest's global setup can use them. */
@@ -9,7 +10,6 @@ export function withDatabaseName(url: string, database: string): string {
 
 /** Creates a database on the server when missing (the embedded cluster starts with only `postgres`). */
 export async function ensureDatabase(serverUrl: string, database: string, logger: Logger): Promise<void> {
-  const { Client } = await import('pg');
   const client = new Client({ connectionString: serverUrl });
   await client.connect();
   try {

@@ -1,7 +1,7 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { runMutation } from '../../shared/mutations/run-mutation';
-import { UserError, UserErrorCode, UserErrorsException, assertNoUserErrors, userError } from '../../shared/mutations/user-error';
+import { assertNoUserErrors, refusal, UserError, UserErrorCode } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import { Account, ApiToken } from './account.entity';
@@ -80,9 +80,9 @@ export class ApiTokenMutationResolver {
       const id = decodeEntityId(input.id, ['ApiToken'], 'input.id');
       const token = id === undefined ? null : await em.findOne(ApiToken, { id });
       if (!token || (token.account.id !== ctx.viewer.accountId && !isAdmin(ctx.viewer))) {
-        throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.id', `No token ${input.id}`)]);
+        throw refusal(UserErrorCode.NOT_FOUND, 'input.id', `No token ${input.id}`);
       }
-      if (token.revokedAt) throw new UserErrorsException([userError(UserErrorCode.INVALID_VALUE, 'input.id', 'The token is already revoked')]);
+      if (token.revokedAt) throw refusal(UserErrorCode.INVALID_VALUE, 'input.id', 'The token is already revoked');
       token.revokedAt = new Date();
       return token;
     });

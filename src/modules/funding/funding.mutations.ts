@@ -5,7 +5,7 @@ import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
 import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
-import { UserErrorCode, UserErrorsException, assertNoUserErrors, userError } from '../../shared/mutations/user-error';
+import { assertNoUserErrors, refusal, userError, UserErrorCode, UserErrorsException } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId, toGlobalId } from '../../shared/relay/global-id';
 import { canManageFunding } from '../auth/permissions';
@@ -69,7 +69,7 @@ async function findVisibleProject(em: EntityManager, viewer: Viewer, id: number 
   const visible = projectVisibleInline(viewer, 'p');
   const [row] = id === undefined ? [] : await em.execute<{ id: number }[]>(`select p.id from project p where p.id = ? and ${visible.sql}`, [id, ...visible.bindings]);
   const project = row ? await em.findOne(Project, { id: row.id }) : null;
-  if (!project) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, field, `No project ${given}`)]);
+  if (!project) throw refusal(UserErrorCode.NOT_FOUND, field, `No project ${given}`);
   return project;
 }
 
@@ -77,11 +77,11 @@ async function findVisibleProject(em: EntityManager, viewer: Viewer, id: number 
 async function findFundingLine(em: EntityManager, viewer: Viewer, id: string): Promise<{ line: FundingLine; project: Project }> {
   const key = decodeEntityId(id, ['FundingLine'], 'input.id');
   const line = key === undefined ? null : await em.findOne(FundingLine, { id: key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
-  if (!line) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.id', `No funding line ${id}`)]);
+  if (!line) throw refusal(UserErrorCode.NOT_FOUND, 'input.id', `No funding line ${id}`);
   try {
     return { line, project: await findVisibleProject(em, viewer, line.project.id, 'input.id', id) };
   } catch (error) {
-    if (error instanceof UserErrorsException) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.id', `No funding line ${id}`)]);
+    if (error instanceof UserErrorsException) throw refusal(UserErrorCode.NOT_FOUND, 'input.id', `No funding line ${id}`);
     throw error;
   }
 }

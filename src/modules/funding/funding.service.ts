@@ -34,19 +34,18 @@ export function fundingLineListSpec(
     where: (qb) => {
       const visible = projectVisibleSql(viewer, 'fp');
       if (visible) qb.whereRaw(`exists (select 1 from project fp where fp.id = t.project_id and ${visible.sql})`, visible.bindings);
-      if (filter) {
-          if (filter.source) qb.whereIn('t.source', filter.source);
-          if (filter.scheme) {
-            qb.whereRaw('t.project_id in (select p.id from project p join programme g on g.id = p.programme_id where g.scheme = ?)', [filter.scheme]);
-          }
-          if (programmeId !== undefined) qb.whereRaw('t.project_id in (select id from project where programme_id = ?)', [programmeId]);
-          if (projectId !== undefined) qb.where('t.project_id', projectId);
-          if (organisationId !== undefined) {
-            qb.whereRaw('t.project_id in (select project_id from participation where organisation_id = ?)', [organisationId]);
-          }
-          if (filter.decidedBetween) {
-            qb.whereBetween('t.decision_date', [filter.decidedBetween.start, filter.decidedBetween.end]);
-          }
+      if (!filter) return;
+      if (filter.source) qb.whereIn('t.source', filter.source);
+      if (filter.scheme) {
+        qb.whereRaw('t.project_id in (select p.id from project p join programme g on g.id = p.programme_id where g.scheme = ?)', [filter.scheme]);
+      }
+      if (programmeId !== undefined) qb.whereRaw('t.project_id in (select id from project where programme_id = ?)', [programmeId]);
+      if (projectId !== undefined) qb.where('t.project_id', projectId);
+      if (organisationId !== undefined) {
+        qb.whereRaw('t.project_id in (select project_id from participation where organisation_id = ?)', [organisationId]);
+      }
+      if (filter.decidedBetween) {
+        qb.whereBetween('t.decision_date', [filter.decidedBetween.start, filter.decidedBetween.end]);
       }
     },
   };

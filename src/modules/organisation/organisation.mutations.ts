@@ -5,7 +5,7 @@ import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
 import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
-import { UserErrorCode, UserErrorsException, assertNoUserErrors, userError } from '../../shared/mutations/user-error';
+import { assertNoUserErrors, refusal, UserErrorCode } from '../../shared/mutations/user-error';
 import { Checks, MAX_NAME, MAX_TEXT, uniquenessKey } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import { Account, Membership } from '../auth/account.entity';
@@ -99,7 +99,7 @@ function replaceContactPeople(em: EntityManager, organisation: Organisation, peo
 async function findOrganisation(em: EntityManager, id: string, field: string): Promise<Organisation> {
   const key = decodeEntityId(id, ['Organisation'], field);
   const organisation = key === undefined ? null : await em.findOne(Organisation, { id: key });
-  if (!organisation) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, field, `No organisation ${id}`)]);
+  if (!organisation) throw refusal(UserErrorCode.NOT_FOUND, field, `No organisation ${id}`);
   return organisation;
 }
 
@@ -147,7 +147,7 @@ export class OrganisationMutationResolver {
         throw forbidden('Only coordinators and admins may write internal notes');
       }
       checkVersion(organisation.version, input.expectedVersion);
-      if (organisation.archivedAt) throw new UserErrorsException([userError(UserErrorCode.ARCHIVED, 'input.id', 'The organisation is archived')]);
+      if (organisation.archivedAt) throw refusal(UserErrorCode.ARCHIVED, 'input.id', 'The organisation is archived');
       const checks = validateOrganisationFields(input, false);
       if (input.type === null) checks.add(UserErrorCode.REQUIRED, 'input.type', 'input.type cannot be cleared');
       assertNoUserErrors(checks.errors);
@@ -182,7 +182,7 @@ export class OrganisationMutationResolver {
       const organisation = await findOrganisation(em, input.id, 'input.id');
       if (!canEditOrganisation(ctx.viewer, organisation.id)) throw forbidden('You may not archive this organisation');
       checkVersion(organisation.version, input.expectedVersion);
-      if (organisation.archivedAt) throw new UserErrorsException([userError(UserErrorCode.ARCHIVED, 'input.id', 'The organisation is already archived')]);
+      if (organisation.archivedAt) throw refusal(UserErrorCode.ARCHIVED, 'input.id', 'The organisation is already archived');
       organisation.archivedAt = new Date();
       actingFor(organisation.id);
       return organisation;
@@ -197,10 +197,10 @@ export class OrganisationMutationResolver {
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
       if (!(await em.findOne(Account, { id: accountId }))) {
-        throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.account', `No account ${input.account}`)]);
+        throw refusal(UserErrorCode.NOT_FOUND, 'input.account', `No account ${input.account}`);
       }
       if (await em.findOne(Membership, { account: accountId, organisation: organisation.id })) {
-        throw new UserErrorsException([userError(UserErrorCode.ALREADY_EXISTS, 'input.account', 'The account is already a member')]);
+        throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.account', 'The account is already a member');
       }
       em.create(Membership, { account: em.getReference(Account, accountId), organisation: ref(organisation) });
       actingFor(organisation.id);
@@ -216,7 +216,7 @@ export class OrganisationMutationResolver {
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
       const membership = await em.findOne(Membership, { account: accountId, organisation: organisation.id });
-      if (!membership) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.account', 'The account is not a member')]);
+      if (!membership) throw refusal(UserErrorCode.NOT_FOUND, 'input.account', 'The account is not a member');
       em.remove(membership);
       actingFor(organisation.id);
       return organisation;

@@ -5,7 +5,7 @@ import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
 import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
-import { UserErrorCode, UserErrorsException, assertNoUserErrors, userError } from '../../shared/mutations/user-error';
+import { assertNoUserErrors, refusal, UserErrorCode, UserErrorsException } from '../../shared/mutations/user-error';
 import { Checks, MAX_NAME, MAX_TEXT } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import { Account, ProgrammeCoordinator } from '../auth/account.entity';
@@ -65,7 +65,7 @@ export function validateProgrammeFields(input: ProgrammeFields, creating: boolea
 }
 
 function notFound(field: string, what: string, id: string): UserErrorsException {
-  return new UserErrorsException([userError(UserErrorCode.NOT_FOUND, field, `No ${what} ${id}`)]);
+  return refusal(UserErrorCode.NOT_FOUND, field, `No ${what} ${id}`);
 }
 
 async function findProgramme(em: EntityManager, id: string, field: string): Promise<Programme> {
@@ -195,7 +195,7 @@ export class ProgrammeMutationResolver {
     const outcome = await runMutation(ctx, { operation: 'setProgrammeArea' }, async ({ em }) => {
       const programme = await findManagedProgramme(em, ctx.viewer, input.programme, 'input.programme');
       if (!/^\d{5}$/.test(input.postalCode) || !(await em.findOne(PostalArea, { postalCode: input.postalCode }))) {
-        throw new UserErrorsException([userError(UserErrorCode.UNKNOWN_POSTAL_CODE, 'input.postalCode', `Unknown postal code "${input.postalCode}"`)]);
+        throw refusal(UserErrorCode.UNKNOWN_POSTAL_CODE, 'input.postalCode', `Unknown postal code "${input.postalCode}"`);
       }
       const area = await em.findOne(ProgrammeArea, { programme: programme.id, postalArea: input.postalCode });
       if (area) {
@@ -294,7 +294,7 @@ export class ProgrammeMutationResolver {
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
       if (!(await em.findOne(Account, { id: accountId }))) throw notFound('input.account', 'account', input.account);
       if (await em.findOne(ProgrammeCoordinator, { account: accountId, programme: programme.id })) {
-        throw new UserErrorsException([userError(UserErrorCode.ALREADY_EXISTS, 'input.account', 'The account already coordinates the programme')]);
+        throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.account', 'The account already coordinates the programme');
       }
       em.create(ProgrammeCoordinator, { account: em.getReference(Account, accountId), programme: ref(programme) });
       return programme;
@@ -309,7 +309,7 @@ export class ProgrammeMutationResolver {
       const programme = await findProgramme(em, input.programme, 'input.programme');
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
       const coordinator = await em.findOne(ProgrammeCoordinator, { account: accountId, programme: programme.id });
-      if (!coordinator) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.account', 'The account does not coordinate the programme')]);
+      if (!coordinator) throw refusal(UserErrorCode.NOT_FOUND, 'input.account', 'The account does not coordinate the programme');
       em.remove(coordinator);
       return programme;
     });

@@ -5,7 +5,7 @@ import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
 import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
-import { UserErrorCode, UserErrorsException, assertNoUserErrors, userError } from '../../shared/mutations/user-error';
+import { assertNoUserErrors, refusal, UserErrorCode, UserErrorsException } from '../../shared/mutations/user-error';
 import { type Checks, uniquenessKey } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import {
@@ -51,7 +51,7 @@ const UNIQUE_IDENTIFIERS = [
 ] as const;
 
 function notFound(field: string, what: string): UserErrorsException {
-  return new UserErrorsException([userError(UserErrorCode.NOT_FOUND, field, `No ${what}`)]);
+  return refusal(UserErrorCode.NOT_FOUND, field, `No ${what}`);
 }
 
 /**
@@ -234,7 +234,7 @@ export class ProjectMutationResolver {
       if (!canCreateProject(ctx.viewer, lead.id, programme.id)) {
         throw forbidden("Create projects as a member of the lead organisation (or as a coordinator of the programme)");
       }
-      if (lead.archivedAt) throw new UserErrorsException([userError(UserErrorCode.ARCHIVED, 'input.leadOrganisation', `${lead.name} is archived`)]);
+      if (lead.archivedAt) throw refusal(UserErrorCode.ARCHIVED, 'input.leadOrganisation', `${lead.name} is archived`);
       const checks = validateProjectFields(input, null);
       assertNoUserErrors(checks.errors);
       const references = await checkReferences(em, ctx.viewer, input, checks, null);
@@ -316,13 +316,11 @@ export class ProjectMutationResolver {
       const from = project.status;
       if (!isAllowedTransition(from, input.to)) {
         const allowed = TRANSITIONS[from];
-        throw new UserErrorsException([
-          userError(
-            UserErrorCode.INVALID_TRANSITION,
-            'input.to',
-            `A project cannot move from ${from} to ${input.to}; from ${from} it can move to ${allowed.length > 0 ? allowed.join(', ') : 'nothing (it is closed)'}`,
-          ),
-        ]);
+        throw refusal(
+          UserErrorCode.INVALID_TRANSITION,
+          'input.to',
+          `A project cannot move from ${from} to ${input.to}; from ${from} it can move to ${allowed.length > 0 ? allowed.join(', ') : 'nothing (it is closed)'}`,
+        );
       }
       if (!canTransition(ctx.viewer, access, input.to)) {
         throw forbidden(`Only the programme's coordinators may move a project from ${from} to ${input.to}`);
@@ -353,12 +351,10 @@ export class ProjectMutationResolver {
       const organisation = organisationId === undefined ? null : await em.findOne(Organisation, { id: organisationId });
       if (!organisation) throw notFound('input.organisation', `organisation ${input.organisation}`);
       if (organisation.archivedAt) {
-        throw new UserErrorsException([userError(UserErrorCode.ARCHIVED, 'input.organisation', `${organisation.name} is archived`)]);
+        throw refusal(UserErrorCode.ARCHIVED, 'input.organisation', `${organisation.name} is archived`);
       }
       if (await em.findOne(Participation, { project: project.id, organisation: organisation.id, role: input.role })) {
-        throw new UserErrorsException([
-          userError(UserErrorCode.ALREADY_EXISTS, 'input.organisation', `${organisation.name} already takes part in the project as ${input.role}`),
-        ]);
+        throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.organisation', `${organisation.name} already takes part in the project as ${input.role}`);
       }
       const participation = em.create(Participation, { project, organisation, role: input.role, budgetShare: input.budgetShare ?? undefined });
       actingFor(access.leadOrganisationIds[0] ?? null);
@@ -385,9 +381,7 @@ export class ProjectMutationResolver {
       assertCanEdit(ctx.viewer, access, project.status);
       checkVersion(participation.version, input.expectedVersion);
       if (participation.role === ParticipationRole.LEAD && access.leadOrganisationIds.length <= 1) {
-        throw new UserErrorsException([
-          userError(UserErrorCode.IN_USE, 'input.participation', 'A project needs a lead organisation: add another LEAD before removing this one'),
-        ]);
+        throw refusal(UserErrorCode.IN_USE, 'input.participation', 'A project needs a lead organisation: add another LEAD before removing this one');
       }
       em.remove(participation);
       actingFor(access.leadOrganisationIds[0] ?? null);

@@ -4,7 +4,7 @@ import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
 import { runMutation } from '../../shared/mutations/run-mutation';
-import { UserErrorCode, UserErrorsException, assertNoUserErrors, userError } from '../../shared/mutations/user-error';
+import { assertNoUserErrors, refusal, UserErrorCode } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import { canManageVocabulary } from '../auth/permissions';
@@ -97,7 +97,7 @@ async function createTerm(em: EntityManager, entity: Term, input: CreateThemeInp
   const checks = validateTermFields(input, true);
   assertNoUserErrors(checks.errors);
   if (await em.findOne(entity, { code: input.code })) {
-    throw new UserErrorsException([userError(UserErrorCode.ALREADY_EXISTS, 'input.code', `The code ${input.code} is already in use`)]);
+    throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.code', `The code ${input.code} is already in use`);
   }
   return em.create(entity, { code: input.code, labelFi: input.labelFi.trim(), labelEn: input.labelEn.trim() });
 }
@@ -105,7 +105,7 @@ async function createTerm(em: EntityManager, entity: Term, input: CreateThemeInp
 async function updateTerm(em: EntityManager, entity: Term, input: UpdateThemeInput | UpdateTargetGroupInput): Promise<Theme | TargetGroup> {
   const key = decodeEntityId(input.id, [entity.name], 'input.id');
   const term = key === undefined ? null : await em.findOne(entity, { id: key });
-  if (!term) throw new UserErrorsException([userError(UserErrorCode.NOT_FOUND, 'input.id', `No ${entity === Theme ? 'theme' : 'target group'} ${input.id}`)]);
+  if (!term) throw refusal(UserErrorCode.NOT_FOUND, 'input.id', `No ${entity === Theme ? 'theme' : 'target group'} ${input.id}`);
   assertNoUserErrors(validateTermFields(input, false).errors);
   if (input.labelFi != null) term.labelFi = input.labelFi.trim();
   if (input.labelEn != null) term.labelEn = input.labelEn.trim();

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { OptimisticLockError, UniqueConstraintViolationException, type EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { GraphQLError } from 'graphql';
 import type { Context } from '../../context';
 import { flushWithAudit } from '../../modules/audit/audit.recorder';
 import { Account } from '../../modules/auth/account.entity';
@@ -125,7 +124,6 @@ export async function runMutation<T extends object>(
     if (error instanceof UniqueConstraintViolationException) {
       return { result: null, userErrors: [userError(UserErrorCode.ALREADY_EXISTS, null, 'A record with the same unique key already exists')] };
     }
-    if (error instanceof GraphQLError) throw error;
     throw error;
   }
 }

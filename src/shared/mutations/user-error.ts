@@ -70,6 +70,11 @@ export class UserErrorsException extends Error {
   }
 }
 
+/** One expected failure, to throw from a mutation body: `throw refusal(UserErrorCode.NOT_FOUND, 'input.id', '…')`. */
+export function refusal(code: UserErrorCode, field: string | null, message: string): UserErrorsException {
+  return new UserErrorsException([userError(code, field, message)]);
+}
+
 /** Throws when validation found anything. */
 export function assertNoUserErrors(errors: UserError[]): void {
   if (errors.length > 0) throw new UserErrorsException(errors);
