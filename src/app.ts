@@ -13,6 +13,7 @@ import { createContext, type Context } from './context';
 import { Authenticator } from './modules/auth/authenticate';
 import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
+import type { RequestTransaction } from './shared/db/request-transaction';
 import { ErrorCode } from './shared/errors';
 import { clientKey, costLimitPlugin, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
 import { LeakyBuckets } from './shared/limits/leaky-bucket';
@@ -85,6 +86,32 @@ function errorLoggingPlugin(): ApolloServerPlugin<Context> {
   };
 }
 
+/**
+ * Ends each request's transaction just before its answer goes out: committed, or rolled back when
+ * the timeout has already told the client that the request failed. A failed commit turns the answer
+ * into an internal error, so that no answer claims a change that was not kept.
+ */
+function requestTransactionPlugin(): ApolloServerPlugin<Context> {
+  return {
+    async requestDidStart() {
+      return {
+        async willSendResponse({ contextValue, response }) {
+          try {
+            await contextValue.transaction.finish();
+          } catch (error) {
+            contextValue.logger.error({ err: error }, 'could not commit the request');
+            if (response.body.kind === 'single') {
+              response.body.singleResult.data = null;
+              response.body.singleResult.errors = [{ message: 'Internal server error', extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } }];
+            }
+            response.http.status = 500;
+          }
+        },
+      };
+    },
+  };
+}
+
 /** Builds the HTTP server with Apollo and the health endpoints; does not listen (tests and main do). */
 export async function createApp({ orm, config, logger }: AppOptions): Promise<App> {
   const schema = await buildSiltaSchema();
@@ -111,6 +138,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
       errorLoggingPlugin(),
+      requestTransactionPlugin(),
       costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),
     ],
     formatError: (given, error) => {
@@ -161,20 +189,29 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   });
 
   const inFlight = new InFlight();
+  const graphql = expressMiddleware(apollo, {
+    context: async ({ req, res }) => {
+      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs);
+      // The timeout answers outside Apollo: it abandons the transaction and reports the cost from here.
+      res.locals.transaction = context.transaction;
+      const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
+      res.locals.limits = requestLimits;
+      return { ...context, limits: requestLimits };
+    },
+  });
   app.use(
     '/graphql',
     requestTimeout(limits.requestTimeoutMs),
     express.json({ limit: limits.maxBodyBytes }),
     unlessTimedOut,
-    inFlight.track(expressMiddleware(apollo, {
-      context: async ({ req, res }) => {
-        const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log);
-        const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
-        // The timeout answers outside Apollo and reports the cost from here.
-        res.locals.limits = requestLimits;
-        return { ...context, limits: requestLimits };
-      },
-    })),
+    inFlight.track(async (req, res, next) => {
+      try {
+        await graphql(req, res, next);
+      } finally {
+        // Whatever happened in between, the connection goes back to the pool (a no-op when committed).
+        await (res.locals.transaction as RequestTransaction | undefined)?.rollback();
+      }
+    }),
   );
 
   // Malformed JSON bodies and oversized requests: a clean GraphQL-shaped 4xx, never a stack trace.

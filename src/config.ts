@@ -8,8 +8,10 @@ export interface Config {
   port: number;
   /** Interface to listen on. */
   host: string;
-  /** External PostgreSQL; when absent an embedded server is started. */
+  /** External PostgreSQL, connected as the database owner; when absent an embedded server is started. */
   databaseUrl: string | undefined;
+  /** The unprivileged role that serves requests; when absent Silta provisions `<database>_app` itself. */
+  databaseAppUrl: string | undefined;
   /** Folder for the embedded PostgreSQL cluster and its password. */
   dataDir: string;
   seed: SeedMode;
@@ -117,10 +119,15 @@ export function loadConfig(env: Env = process.env): Config {
   if (databaseUrl !== undefined && !/^postgres(ql)?:\/\//.test(databaseUrl)) {
     throw new ConfigError('DATABASE_URL must be a postgres:// or postgresql:// URL');
   }
+  const databaseAppUrl = env.DATABASE_APP_URL === '' ? undefined : env.DATABASE_APP_URL;
+  if (databaseAppUrl !== undefined && (databaseUrl === undefined || !/^postgres(ql)?:\/\//.test(databaseAppUrl))) {
+    throw new ConfigError('DATABASE_APP_URL must be a postgres:// URL, and needs DATABASE_URL (the owner) beside it');
+  }
   return {
     port: integer(env, 'PORT', 4000, 0, 65535),
     host: env.HOST || '0.0.0.0',
     databaseUrl,
+    databaseAppUrl,
     dataDir: path.resolve(env.SILTA_DATA_DIR || '.silta'),
     seed: oneOf(env, 'SILTA_SEED', ['demo', 'none'] as const, 'demo'),
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),

@@ -9,7 +9,6 @@ import { ContactPerson } from './modules/organisation/contact-person.entity';
 import { ExternalId } from './modules/organisation/external-id.entity';
 import { Organisation } from './modules/organisation/organisation.entity';
 import { leadOrganisationLoader, projectChildLoader, visibleProjectLoader } from './modules/project/project.loaders';
-import { projectVisibleSql } from './modules/project/project.visibility';
 import {
   ProgrammeArea,
   ProgrammeCeiling,
@@ -22,7 +21,8 @@ import { Participation } from './modules/project/participation.entity';
 import { type Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from './modules/project/project.entity';
 import { TargetGroup, Theme } from './modules/project/vocabulary.entity';
 import type { Authenticator } from './modules/auth/authenticate';
-import type { Viewer } from './modules/auth/viewer';
+import { seesAllProjects, type Viewer } from './modules/auth/viewer';
+import { RequestTransaction } from './shared/db/request-transaction';
 import { childrenLoader, entityLoader, NestedConnectionLoaders } from './shared/loaders';
 
 /**
@@ -56,16 +56,16 @@ export class Loaders {
     return this.lazy('programmesById', () => entityLoader(this.em, Programme, 'id'));
   }
   get projectsById(): DataLoader<number, Project | null> {
-    return this.lazy('projectsById', () => visibleProjectLoader(this.em, this.viewer, 'id') as DataLoader<number, Project | null>);
+    return this.lazy('projectsById', () => visibleProjectLoader(this.em, 'id') as DataLoader<number, Project | null>);
   }
   get projectsByCode(): DataLoader<string, Project | null> {
-    return this.lazy('projectsByCode', () => visibleProjectLoader(this.em, this.viewer, 'code') as DataLoader<string, Project | null>);
+    return this.lazy('projectsByCode', () => visibleProjectLoader(this.em, 'code') as DataLoader<string, Project | null>);
   }
   get participationsById(): DataLoader<number, Participation | null> {
-    return this.lazy('participationsById', () => projectChildLoader(this.em, this.viewer, Participation, 'participation'));
+    return this.lazy('participationsById', () => projectChildLoader(this.em, Participation, 'participation'));
   }
   get fundingLinesById(): DataLoader<number, FundingLine | null> {
-    return this.lazy('fundingLinesById', () => projectChildLoader(this.em, this.viewer, FundingLine, 'funding_line'));
+    return this.lazy('fundingLinesById', () => projectChildLoader(this.em, FundingLine, 'funding_line'));
   }
   get themesById(): DataLoader<number, Theme | null> {
     return this.lazy('themesById', () => entityLoader(this.em, Theme, 'id'));
@@ -143,7 +143,7 @@ export class Loaders {
   }
   get fundingTotalsByProgrammeId(): DataLoader<number, FundingTotals> {
     return this.lazy('fundingTotalsByProgrammeId', () =>
-      fundingTotalsLoader(this.em, 'p.programme_id', 'join project p on p.id = f.project_id', projectVisibleSql(this.viewer, 'p')),
+      fundingTotalsLoader(this.em, 'p.programme_id', 'join project p on p.id = f.project_id'),
     );
   }
 }
@@ -155,6 +155,8 @@ export interface Context {
   viewer: Viewer;
   em: EntityManager;
   loaders: Loaders;
+  /** The request's transaction, with the viewer set for row-level security; ended by the app. */
+  transaction: RequestTransaction;
 }
 
 export async function createContext(
@@ -163,8 +165,21 @@ export async function createContext(
   authorization: string | undefined,
   requestId: string,
   logger: Logger,
+  statementTimeoutMs = 0,
 ): Promise<Context> {
   const em = orm.em.fork();
   const viewer = await authenticator.authenticate(em, authorization);
-  return { requestId, logger: viewer.accountId ? logger.child({ accountId: viewer.accountId }) : logger, viewer, em, loaders: new Loaders(em, viewer) };
+  const transaction = await RequestTransaction.begin(
+    em,
+    { ...viewer, seesAllProjects: seesAllProjects(viewer) },
+    statementTimeoutMs,
+  );
+  return {
+    requestId,
+    logger: viewer.accountId ? logger.child({ accountId: viewer.accountId }) : logger,
+    viewer,
+    em,
+    loaders: new Loaders(em, viewer),
+    transaction,
+  };
 }

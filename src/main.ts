@@ -39,7 +39,7 @@ export async function main(): Promise<void> {
   let app;
   try {
     await prepareDatabase(db, config, logger);
-    app = await createApp({ orm: db.orm, config, logger });
+    app = await createApp({ orm: await db.openServingOrm(), config, logger });
     await new Promise<void>((resolve, reject) => {
       app!.httpServer.once('error', reject);
       app!.httpServer.listen(config.port, config.host, resolve);

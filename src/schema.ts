@@ -8,6 +8,7 @@ import { ContactPersonResolver, OrganisationResolver } from './modules/organisat
 import { ApiTokenMutationResolver } from './modules/auth/token.mutations';
 import { ViewerResolver } from './modules/auth/viewer.resolver';
 import {
+  AuditEventResolver,
   AuditLogResolver,
   FundingLineHistoryResolver,
   OrganisationHistoryResolver,
@@ -32,6 +33,7 @@ export const resolvers = [
   ApiTokenMutationResolver,
   OrganisationMutationResolver,
   AuditLogResolver,
+  AuditEventResolver,
   OrganisationHistoryResolver,
   ProjectHistoryResolver,
   ProgrammeHistoryResolver,

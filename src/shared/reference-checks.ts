@@ -1,3 +1,4 @@
+import { knexOf } from './db/session';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { badUserInput } from './errors';
 
@@ -13,13 +14,13 @@ interface ReferenceValue {
 export async function checkReferencesExist(em: EntityManager, references: ReferenceValue[]): Promise<void> {
   const given = references.filter((reference) => reference.value != null);
   if (given.length === 0) return;
-  const knex = em.getKnex();
+  const knex = knexOf(em);
   const sql = given
     .map((reference, index) =>
       knex.raw(`select ${index} as i from "${reference.table}" where "${reference.column}" = ?`, [reference.value!]).toQuery(),
     )
     .join(' union all ');
-  const found = new Set((await em.getConnection().execute<{ i: number }[]>(sql)).map((row) => Number(row.i)));
+  const found = new Set((await em.execute<{ i: number }[]>(sql)).map((row) => Number(row.i)));
   given.forEach((reference, index) => {
     if (!found.has(index)) {
       throw badUserInput(`Unknown ${reference.label} "${reference.value}"`, reference.argumentName);

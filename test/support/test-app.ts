@@ -6,6 +6,7 @@ import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
 import { loadConfig, type Config } from '../../src/config';
 import { withDatabaseName } from '../../src/db/database-url';
+import { dropAppRole, provisionAppRole } from '../../src/db/app-role';
 import { ormConfig } from '../../src/db/orm-config';
 import { addCoordinator, addMembership, createAccount, issueToken } from '../../src/modules/auth/account.service';
 import { GlobalRole, TokenScope } from '../../src/modules/auth/auth.enums';
@@ -41,6 +42,8 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+const TRANSACTION_CONTROL = /^\s*(set\s|begin|commit|rollback|savepoint|release savepoint|select set_config\()/i;
+
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: testEnv('serverUrl') });
   await client.connect();
@@ -57,16 +60,19 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
   const source = testEnv(template === 'demo' ? 'demoTemplate' : 'emptyTemplate');
   await admin((client) => client.query(`create database "${database}" template "${source}"`));
   const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
-  const orm = await MikroORM.init(
-    ormConfig({ clientUrl: withDatabaseName(testEnv('serverUrl'), database), poolMax: 5, logger, logSql: false }),
-  );
+  const ownerUrl = withDatabaseName(testEnv('serverUrl'), database);
+  // The owner: for the tests' own set-up and inspection (bypasses row-level security).
+  const orm = await MikroORM.init(ormConfig({ clientUrl: ownerUrl, poolMax: 5, logger, logSql: false }));
+  // The app serves as its own unprivileged role, as in production.
+  const servingUrl = await provisionAppRole(ownerUrl, undefined, logger);
+  const servingOrm = await MikroORM.init(ormConfig({ clientUrl: servingUrl, poolMax: 5, logger, logSql: false }));
   let statements = 0;
-  // Statements the app sends for requests; session set-up on a new pool connection is not one.
-  orm.em.getKnex().on('query', (query: { sql: string }) => {
+  // Statements the app sends for requests; session and transaction control are not counted.
+  servingOrm.em.getKnex().on('query', (query: { sql: string }) => {
     if (process.env.TEST_LOG_SQL) console.error(query.sql);
-    if (!/^\s*set\s/i.test(query.sql)) statements += 1;
+    if (!TRANSACTION_CONTROL.test(query.sql)) statements += 1;
   });
-  const app: App = await createApp({ orm, config: { ...loadConfig({}), shutdownTimeoutMs: 1000, ...configOverrides }, logger });
+  const app: App = await createApp({ orm: servingOrm, config: { ...loadConfig({}), shutdownTimeoutMs: 1000, ...configOverrides }, logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -109,8 +115,10 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
     },
     async close() {
       await app.stop();
+      await servingOrm.close(true);
       await orm.close(true);
       await admin((client) => client.query(`drop database if exists "${database}" with (force)`));
+      await dropAppRole(testEnv('serverUrl'), database);
     },
   };
 }

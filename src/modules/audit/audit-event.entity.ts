@@ -1,6 +1,5 @@
 import { Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLJSONObject } from 'graphql-scalars';
 import { toGlobalId } from '../../shared/relay/global-id';
 import { DateTime } from '../../shared/scalars';
 
@@ -51,6 +50,14 @@ export class AuditEvent {
   @Property({ type: 'integer', nullable: true })
   organisationId?: number;
 
+  /**
+   * The project the changed record belongs to (the project itself, a participation, a funding line,
+   * a theme or location of it): row-level security shows the event only to those who see the project.
+   */
+  @Index()
+  @Property({ type: 'integer', nullable: true })
+  projectId?: number;
+
   @Field(() => String, { description: 'The GraphQL mutation, e.g. "updateProject".' })
   @Property({ type: 'string', length: 100 })
   operation!: string;
@@ -66,7 +73,7 @@ export class AuditEvent {
   @Enum({ items: () => AuditAction, nativeEnumName: 'audit_action' })
   action!: AuditAction;
 
-  @Field(() => GraphQLJSONObject, { description: 'Changed fields: `{ field: { before, after } }`.' })
+  /** Exposed through AuditEventResolver.changes, which leaves out what the viewer may not read. */
   @Property({ type: 'json', columnType: 'jsonb' })
   changes!: Record<string, { before: unknown; after: unknown }>;
 

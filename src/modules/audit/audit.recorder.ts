@@ -67,6 +67,20 @@ function organisationOf(change: PendingChange): number | null {
   return null;
 }
 
+/** The project a changed record belongs to, so that row-level security shows its events with the project. */
+function projectOf(change: PendingChange): number | null {
+  if (change.name === 'Project') return Number(wrap(change.entity, true).getPrimaryKey());
+  const owner = (change.entity as { project?: object }).project;
+  if (owner && typeof owner === 'object') {
+    try {
+      return Number(wrap(owner as AnyEntity, true).getPrimaryKey());
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}
+
 /**
  * Flushes the transaction's changes and records each changed row (field-level before/after) in
  * the audit trail, in the same transaction. Field names are the API's property names.
@@ -94,6 +108,7 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
         accountName: actor.accountName ?? undefined,
         tokenId: actor.tokenId ?? undefined,
         organisationId: actor.organisationId ?? organisationOf(change) ?? undefined,
+        projectId: projectOf(change) ?? undefined,
         operation: actor.operation,
         requestId: actor.requestId,
         entityType: change.name,

@@ -5,7 +5,9 @@ import { ConnectionArgs, ConnectionType, OrderDirection, type Connection } from 
 import { decodeGlobalId, decodeEntityId } from '../../shared/relay/global-id';
 import { rootConnection, type ListSpec } from '../../shared/relay/keyset';
 import { DateTime } from '../../shared/scalars';
+import { GraphQLJSONObject } from 'graphql-scalars';
 import { canReadAuditLog } from '../auth/permissions';
+import { hasSensitiveFields, redactChanges } from '../auth/sensitive-fields';
 import { isMemberOf } from '../auth/viewer';
 import { FundingLine } from '../funding/funding-line.entity';
 import { Organisation } from '../organisation/organisation.entity';
@@ -92,6 +94,19 @@ function emptyConnection(): Connection<AuditEvent> {
     pageInfo: { hasNextPage: false, hasPreviousPage: false, startCursor: null, endCursor: null },
     totalCount: () => Promise.resolve(0),
   };
+}
+
+@Resolver(() => AuditEvent)
+export class AuditEventResolver {
+  @FieldResolver(() => GraphQLJSONObject, {
+    description:
+      'Changed fields: `{ field: { before, after } }`. Fields the viewer may not read on the record itself (internal notes, contact details) are left out.',
+  })
+  async changes(@Root() event: AuditEvent, @Ctx() { viewer, loaders }: Context): Promise<Record<string, unknown>> {
+    if (!hasSensitiveFields(event.entityType)) return event.changes;
+    const project = event.projectId != null ? await loaders.projectsById.load(event.projectId) : null;
+    return redactChanges(viewer, event.entityType, event.changes, { organisationId: event.organisationId, programmeId: project?.programme.id });
+  }
 }
 
 @Resolver(() => Organisation)

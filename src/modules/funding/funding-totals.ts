@@ -47,7 +47,7 @@ export function fundingTotalsLoader(
   condition: { sql: string; bindings: unknown[] } | null = null,
 ): DataLoader<number, FundingTotals> {
   return new DataLoader<number, FundingTotals>(async (keys) => {
-    const rows = await em.getConnection().execute<
+    const rows = await em.execute<
       { parent: number; source: FundingSource; planned: string; granted: string; paid: string }[]
     >(
       `select ${parentSql} as parent, f.source, sum(f.planned)::text as planned, sum(f.granted)::text as granted, sum(f.paid)::text as paid

@@ -12,7 +12,6 @@ import { canManageFunding } from '../auth/permissions';
 import type { Viewer } from '../auth/viewer';
 import { ProgrammeCeiling } from '../programme/programme-parts.entity';
 import { Project } from '../project/project.entity';
-import { projectVisibleInline } from '../project/project.visibility';
 import {
   applicableCeilings,
   breachMessage,
@@ -65,10 +64,9 @@ export function validateFundingLineFields(input: FundingLineFields, resulting: {
 }
 
 /** The project, unless it does not exist or the viewer may not see it: both are NOT_FOUND. */
-async function findVisibleProject(em: EntityManager, viewer: Viewer, id: number | undefined, field: string, given: string): Promise<Project> {
-  const visible = projectVisibleInline(viewer, 'p');
-  const [row] = id === undefined ? [] : await em.execute<{ id: number }[]>(`select p.id from project p where p.id = ? and ${visible.sql}`, [id, ...visible.bindings]);
-  const project = row ? await em.findOne(Project, { id: row.id }) : null;
+async function findVisibleProject(em: EntityManager, id: number | undefined, field: string, given: string): Promise<Project> {
+  // Row-level security: a project the viewer may not see is not found.
+  const project = id === undefined ? null : await em.findOne(Project, { id });
   if (!project) throw refusal(UserErrorCode.NOT_FOUND, field, `No project ${given}`);
   return project;
 }
@@ -79,7 +77,7 @@ async function findFundingLine(em: EntityManager, viewer: Viewer, id: string): P
   const line = key === undefined ? null : await em.findOne(FundingLine, { id: key }, { lockMode: LockMode.PESSIMISTIC_WRITE });
   if (!line) throw refusal(UserErrorCode.NOT_FOUND, 'input.id', `No funding line ${id}`);
   try {
-    return { line, project: await findVisibleProject(em, viewer, line.project.id, 'input.id', id) };
+    return { line, project: await findVisibleProject(em, line.project.id, 'input.id', id) };
   } catch (error) {
     if (error instanceof UserErrorsException) throw refusal(UserErrorCode.NOT_FOUND, 'input.id', `No funding line ${id}`);
     throw error;
@@ -140,7 +138,7 @@ export class FundingMutationResolver {
   async createFundingLine(@Arg('input', () => CreateFundingLineInput, { description: 'The funding line.' }) input: CreateFundingLineInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'createFundingLine', idempotencyKey: input.idempotencyKey, input, resultEntity: FundingLine }, async ({ em }) => {
       const projectId = decodeEntityId(input.project, ['Project'], 'input.project');
-      const project = await findVisibleProject(em, ctx.viewer, projectId, 'input.project', input.project);
+      const project = await findVisibleProject(em, projectId, 'input.project', input.project);
       requireFundingManager(ctx.viewer, project);
       const next: GrantDecision = { source: input.source, granted: input.granted ?? '0.00', decisionDate: input.decisionDate ?? null };
       assertNoUserErrors(validateFundingLineFields(input, next).errors);

@@ -3,7 +3,6 @@ import { checkDateRange, optionalEntityId } from '../../shared/filters';
 import { OrderDirection } from '../../shared/relay/connection';
 import type { ListSpec, SortKey } from '../../shared/relay/keyset';
 import type { Viewer } from '../auth/viewer';
-import { projectVisibleSql } from '../project/project.visibility';
 import { FundingLine } from './funding-line.entity';
 import { FundingLineOrderField, type FundingLineFilter, type FundingLineOrder } from './funding.inputs';
 
@@ -32,8 +31,6 @@ export function fundingLineListSpec(
     sort: SORT_KEYS[order?.field ?? FundingLineOrderField.CREATED],
     direction: order?.direction ?? OrderDirection.ASC,
     where: (qb) => {
-      const visible = projectVisibleSql(viewer, 'fp');
-      if (visible) qb.whereRaw(`exists (select 1 from project fp where fp.id = t.project_id and ${visible.sql})`, visible.bindings);
       if (!filter) return;
       if (filter.source) qb.whereIn('t.source', filter.source);
       if (filter.scheme) {

@@ -80,9 +80,7 @@ async function checkReferences(em: EntityManager, input: OrganisationFields, che
     }
   }
   if (input.name) {
-    const [holder] = await em
-      .getConnection()
-      .execute<{ id: number; name: string }[]>(
+    const [holder] = await em.execute<{ id: number; name: string }[]>(
         `select id, name from organisation where lower(normalize(regexp_replace(btrim(name), '\\s+', ' ', 'g'), NFC)) = ? and id <> ? limit 1`,
         [uniquenessKey(input.name), ownId ?? 0],
       );

@@ -11,7 +11,7 @@ import { Participation } from '../project/participation.entity';
 import { ParticipationRole } from '../project/project.enums';
 import { participationSpec } from '../project/project.resolver';
 import { ParticipationConnection } from '../project/project.types';
-import { canSeeContactDetails, canSeeOrganisationNotes } from '../auth/viewer';
+import { canSeeField } from '../auth/sensitive-fields';
 import { ContactPerson } from './contact-person.entity';
 import { ExternalId } from './external-id.entity';
 import { Organisation } from './organisation.entity';
@@ -70,14 +70,14 @@ export class OrganisationResolver {
     @Root() organisation: Organisation,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('role', () => ParticipationRole, { nullable: true, description: 'Only participations in this role.' }) role: ParticipationRole | null,
-    @Ctx() { loaders, viewer }: Context,
+    @Ctx() { loaders }: Context,
   ): Promise<Connection<Participation>> {
-    return loaders.nested.load('Organisation.participations', args, () => participationSpec(role, viewer), { column: 't.organisation_id' }, organisation.id, role);
+    return loaders.nested.load('Organisation.participations', args, () => participationSpec(role), { column: 't.organisation_id' }, organisation.id, role);
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Internal notes (sisäiset muistiinpanot); null unless the viewer is a coordinator or analyst.' })
   internalNotes(@Root() organisation: Organisation, @Ctx() { viewer }: Context): string | null {
-    return canSeeOrganisationNotes(viewer) ? (organisation.internalNotes ?? null) : null;
+    return canSeeField(viewer, 'Organisation', 'internalNotes', { organisationId: organisation.id }) ? (organisation.internalNotes ?? null) : null;
   }
 
   @FieldResolver(() => [Programme], { description: 'Programmes the organisation administers (e.g. Kalakukko ry its Leader programme).' })
@@ -90,11 +90,11 @@ export class OrganisationResolver {
 export class ContactPersonResolver {
   @FieldResolver(() => String, { nullable: true, description: 'E-mail address; null unless the viewer is signed in as a partner or above.' })
   email(@Root() person: ContactPerson, @Ctx() { viewer }: Context): string | null {
-    return canSeeContactDetails(viewer) ? (person.email ?? null) : null;
+    return canSeeField(viewer, 'ContactPerson', 'email', { organisationId: person.organisation.id }) ? (person.email ?? null) : null;
   }
 
   @FieldResolver(() => String, { nullable: true, description: 'Phone number; null unless the viewer is signed in as a partner or above.' })
   phone(@Root() person: ContactPerson, @Ctx() { viewer }: Context): string | null {
-    return canSeeContactDetails(viewer) ? (person.phone ?? null) : null;
+    return canSeeField(viewer, 'ContactPerson', 'phone', { organisationId: person.organisation.id }) ? (person.phone ?? null) : null;
   }
 }

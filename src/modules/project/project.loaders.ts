@@ -2,16 +2,17 @@ import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import { Organisation } from '../organisation/organisation.entity';
-import type { Viewer } from '../auth/viewer';
 import { ParticipationRole } from './project.enums';
 import { Project } from './project.entity';
-import { whereProjectVisible } from './project.visibility';
+import { knexOf } from '../../shared/db/session';
 
-/** Projects by ID or by code, leaving out those the viewer may not see (as if they did not exist). */
-export function visibleProjectLoader(em: EntityManager, viewer: Viewer, column: 'id' | 'code'): DataLoader<number | string, Project | null> {
+/**
+ * Projects by ID or by code. Row-level security leaves out those the viewer may not see, as if they
+ * did not exist.
+ */
+export function visibleProjectLoader(em: EntityManager, column: 'id' | 'code'): DataLoader<number | string, Project | null> {
   return new DataLoader<number | string, Project | null>(async (keys) => {
-    const qb = em.getKnex().select('t.*').from({ t: 'project' }).whereRaw(`t.${column} = any(?)`, [[...keys] as unknown as Knex.Value]);
-    whereProjectVisible(qb, viewer, 't');
+    const qb = knexOf(em).select('t.*').from({ t: 'project' }).whereRaw(`t.${column} = any(?)`, [[...keys] as unknown as Knex.Value]);
     const rows = (await qb) as EntityDictionary<Project>[];
     const byKey = new Map(rows.map((row) => [String(row[column as keyof typeof row]), em.map(Project, row)]));
     return keys.map((key) => byKey.get(String(key)) ?? null);
@@ -21,8 +22,7 @@ export function visibleProjectLoader(em: EntityManager, viewer: Viewer, column: 
 /** The lead organisation of each project, joined in one statement (the first LEAD if there were several). */
 export function leadOrganisationLoader(em: EntityManager): DataLoader<number, Organisation | null> {
   return new DataLoader<number, Organisation | null>(async (projectIds) => {
-    const rows = await em
-      .getKnex()
+    const rows = await knexOf(em)
       .select('o.*', 'p.project_id as __project')
       .from({ o: 'organisation' })
       .join({ p: 'participation' }, 'p.organisation_id', 'o.id')
@@ -37,21 +37,13 @@ export function leadOrganisationLoader(em: EntityManager): DataLoader<number, Or
   });
 }
 
-/** Rows that belong to a project (participations, funding lines) by ID, only when their project is visible. */
-export function projectChildLoader<T extends object>(
-  em: EntityManager,
-  viewer: Viewer,
-  entity: EntityClass<T>,
-  table: string,
-): DataLoader<number, T | null> {
+/** Rows that belong to a project (participations, funding lines) by ID; row-level security hides those of hidden projects. */
+export function projectChildLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, table: string): DataLoader<number, T | null> {
   return new DataLoader<number, T | null>(async (ids) => {
-    const qb = em
-      .getKnex()
+    const qb = knexOf(em)
       .select('c.*')
       .from({ c: table })
-      .join({ t: 'project' }, 't.id', 'c.project_id')
       .whereRaw('c.id = any(?)', [[...ids] as unknown as Knex.Value]);
-    whereProjectVisible(qb, viewer, 't');
     const rows = (await qb) as (EntityDictionary<T> & { id: number })[];
     const byId = new Map(rows.map((row) => [Number(row.id), em.map(entity, row)]));
     return ids.map((id) => byId.get(id) ?? null);

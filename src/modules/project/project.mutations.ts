@@ -32,7 +32,6 @@ import {
   UpdateProjectInput,
 } from './project.mutation-inputs';
 import { distinctCodes, normaliseIdentifier, todayInFinland, transitionDates, validateProjectFields, type ProjectFields } from './project.validation';
-import { projectVisibleInline } from './project.visibility';
 import { TargetGroup, Theme } from './vocabulary.entity';
 
 export const CreateProjectPayload = MutationPayload('CreateProject', 'project', Project, 'project');
@@ -55,22 +54,18 @@ function notFound(field: string, what: string): UserErrorsException {
 }
 
 /**
- * The project if it exists and the viewer may see it. Draft and rejected projects the viewer may not
- * see behave exactly like missing ones (same SQL condition as every read path), so that no mutation
- * reveals that they exist. `lock` takes the row lock that serialises changes to its participations.
+ * The project if it exists and the viewer may see it. Row-level security makes draft and rejected
+ * projects the viewer may not see behave exactly like missing ones, so that no mutation reveals that
+ * they exist. `lock` takes the row lock that serialises changes to its participations.
  */
-async function loadVisibleProject(em: EntityManager, viewer: Viewer, id: number, lock = false): Promise<Project | null> {
-  const visible = projectVisibleInline(viewer, 't');
-  const rows = await em.execute<{ id: number }[]>(
-    `select t.id from project t where t.id = ? and ${visible.sql}${lock ? ' for update of t' : ''}`,
-    [id, ...visible.bindings],
-  );
+async function loadVisibleProject(em: EntityManager, id: number, lock = false): Promise<Project | null> {
+  const rows = await em.execute<{ id: number }[]>(`select t.id from project t where t.id = ?${lock ? ' for update of t' : ''}`, [id]);
   return rows.length > 0 ? em.findOne(Project, { id }) : null;
 }
 
-async function findVisibleProject(em: EntityManager, viewer: Viewer, id: string, field: string, lock = false): Promise<Project> {
+async function findVisibleProject(em: EntityManager, id: string, field: string, lock = false): Promise<Project> {
   const key = decodeEntityId(id, ['Project'], field);
-  const project = key === undefined ? null : await loadVisibleProject(em, viewer, key, lock);
+  const project = key === undefined ? null : await loadVisibleProject(em, key, lock);
   if (!project) throw notFound(field, `project ${id}`);
   return project;
 }
@@ -151,7 +146,7 @@ async function checkReferences(
   if (input.parent === null) references.parent = null;
   if (input.parent != null) {
     const key = decodeEntityId(input.parent, ['Project'], 'input.parent');
-    const parent = key === undefined ? null : await loadVisibleProject(em, viewer, key);
+    const parent = key === undefined ? null : await loadVisibleProject(em, key);
     if (!parent) checks.add(UserErrorCode.NOT_FOUND, 'input.parent', `No project ${input.parent}`);
     else if (own && (await wouldCycle(em, parent.id, own.id))) {
       checks.add(UserErrorCode.INVALID_VALUE, 'input.parent', 'A project cannot be under itself or under one of its own pilots');
@@ -270,7 +265,7 @@ export class ProjectMutationResolver {
   })
   async updateProject(@Arg('input', () => UpdateProjectInput, { description: 'The changes.' }) input: UpdateProjectInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'updateProject' }, async ({ em, actingFor }) => {
-      const project = await findVisibleProject(em, ctx.viewer, input.id, 'input.id');
+      const project = await findVisibleProject(em, input.id, 'input.id');
       const access = await accessOf(em, project);
       assertCanEdit(ctx.viewer, access, project.status);
       if (input.internalNotes !== undefined && !isCoordinator(ctx.viewer, access.programmeId)) {
@@ -309,7 +304,7 @@ export class ProjectMutationResolver {
   })
   async transitionProject(@Arg('input', () => TransitionProjectInput, { description: 'The project and its new status.' }) input: TransitionProjectInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'transitionProject' }, async ({ em, actingFor }) => {
-      const project = await findVisibleProject(em, ctx.viewer, input.id, 'input.id');
+      const project = await findVisibleProject(em, input.id, 'input.id');
       const access = await accessOf(em, project);
       if (!canEditProject(ctx.viewer, access)) throw forbidden("Only the lead organisation's members and the programme's coordinators may change this project's status");
       checkVersion(project.version, input.expectedVersion);
@@ -344,7 +339,7 @@ export class ProjectMutationResolver {
     @Ctx() ctx: Context,
   ) {
     const outcome = await runMutation(ctx, { operation: 'addProjectParticipant' }, async ({ em, actingFor }) => {
-      const project = await findVisibleProject(em, ctx.viewer, input.project, 'input.project', true);
+      const project = await findVisibleProject(em, input.project, 'input.project', true);
       const access = await accessOf(em, project);
       assertCanEdit(ctx.viewer, access, project.status);
       const organisationId = decodeEntityId(input.organisation, ['Organisation'], 'input.organisation');
@@ -374,7 +369,7 @@ export class ProjectMutationResolver {
       const key = decodeEntityId(input.participation, ['Participation'], 'input.participation');
       const found = key === undefined ? null : await em.findOne(Participation, { id: key });
       // The project row lock serialises removals, so two of them cannot each leave the other as the last LEAD.
-      const project = found ? await loadVisibleProject(em, ctx.viewer, found.project.id, true) : null;
+      const project = found ? await loadVisibleProject(em, found.project.id, true) : null;
       const participation = project ? await em.findOne(Participation, { id: found!.id }, { refresh: true }) : null;
       if (!project || !participation) throw notFound('input.participation', `participation ${input.participation}`);
       const access = await accessOf(em, project);

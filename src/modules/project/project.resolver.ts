@@ -15,12 +15,10 @@ import { Project } from './project.entity';
 import { projectListSpec } from './project.service';
 import { ParticipationConnection, ProjectConnection } from './project.types';
 import { TargetGroup, Theme } from './vocabulary.entity';
-import { canSeeProjectNotes, type Viewer } from '../auth/viewer';
-import { projectVisibleSql } from './project.visibility';
+import { canSeeField } from '../auth/sensitive-fields';
 
-/** Participations, optionally of one role; with a viewer, only those whose project the viewer may see. */
-export function participationSpec(role: ParticipationRole | null | undefined, viewer?: Viewer): ListSpec<Participation> {
-  const visible = viewer ? projectVisibleSql(viewer, 'vp_project') : null;
+/** Participations, optionally of one role (row-level security leaves out those of hidden projects). */
+export function participationSpec(role: ParticipationRole | null | undefined): ListSpec<Participation> {
   return {
     entity: Participation,
     table: 'participation',
@@ -29,7 +27,6 @@ export function participationSpec(role: ParticipationRole | null | undefined, vi
     direction: OrderDirection.ASC,
     where: (qb) => {
       if (role) qb.where('t.role', role);
-      if (visible) qb.whereRaw(`exists (select 1 from project vp_project where vp_project.id = t.project_id and ${visible.sql})`, visible.bindings);
     },
   };
 }
@@ -53,7 +50,7 @@ export class ProjectResolver {
 
   @FieldResolver(() => String, { nullable: true, description: "Internal notes; null unless the viewer coordinates the project's programme or is an analyst." })
   internalNotes(@Root() project: Project, @Ctx() { viewer }: Context): string | null {
-    return canSeeProjectNotes(viewer, project.programme.id) ? (project.internalNotes ?? null) : null;
+    return canSeeField(viewer, 'Project', 'internalNotes', { programmeId: project.programme.id }) ? (project.internalNotes ?? null) : null;
   }
 
   @FieldResolver(() => Programme, { description: 'The programme that funds the project.' })

@@ -35,11 +35,11 @@ export class SearchResolver {
   async search(
     @Arg('query', () => String, { description: `Words to look for (at most ${MAX_SEARCH_LENGTH} characters).` }) query: string,
     @Arg('first', () => Int, { defaultValue: 10, description: `How many results (1–${MAX_PAGE_SIZE}).` }) first: number,
-    @Ctx() { em, loaders, viewer }: Context,
+    @Ctx() { em, loaders }: Context,
   ): Promise<SearchResult[]> {
     if (query.length > MAX_SEARCH_LENGTH) throw badUserInput(`\`query\` is limited to ${MAX_SEARCH_LENGTH} characters`, 'query');
     if (first < 1 || first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
-    const hits = await searchIndex(em, viewer, query, first);
+    const hits = await searchIndex(em, query, first);
     const nodes = await Promise.all(
       hits.map((hit) =>
         hit.type === 'Organisation'

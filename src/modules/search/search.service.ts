@@ -1,6 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Viewer } from '../auth/viewer';
-import { projectVisibleInline } from '../project/project.visibility';
 import { ORGANISATION_SEARCH_DOCUMENT } from '../organisation/organisation.entity';
 import { PROGRAMME_SEARCH_DOCUMENT } from '../programme/programme.entity';
 import { PROJECT_SEARCH_DOCUMENT } from '../project/project.entity';
@@ -24,11 +22,10 @@ const SOURCES = [
  * Snowball stemmer (stop words drop out) and matched by stem or stem prefix; names and titles also
  * match by trigram word similarity (`<%`, index-backed), which forgives typos.
  */
-export async function searchIndex(em: EntityManager, viewer: Viewer, text: string, limit: number): Promise<SearchHitRow[]> {
+export async function searchIndex(em: EntityManager, text: string, limit: number): Promise<SearchHitRow[]> {
   const words = searchWords(text);
   if (words.length === 0) return [];
-  const connection = em.getConnection();
-  const stems = await connection.execute<{ stem: string | null }[]>(
+  const stems = await em.execute<{ stem: string | null }[]>(
     `select (ts_lexize('finnish_stem', w))[1] as stem
      from unnest(array[${words.map(() => '?').join(', ')}]::text[]) with ordinality as u(w, n) order by n`,
     words,
@@ -45,20 +42,16 @@ export async function searchIndex(em: EntityManager, viewer: Viewer, text: strin
     });
   const tsquery = terms.join(' & ');
   const phrase = kept.join(' ');
-  const visible = projectVisibleInline(viewer, 't');
   const selects = SOURCES.map(
     (source) => `
       select '${source.type}' as type, t.id,
              ${tsquery ? `ts_rank(${source.document}, q.query)` : '0'} + word_similarity(?, t.${source.name}) as score
       from ${source.table} t, (select ${tsquery ? "to_tsquery('simple', ?)" : 'null::tsquery'} as query) q
-      where (${tsquery ? `${source.document} @@ q.query or ` : ''}? <% t.${source.name})
-      ${source.type === 'Project' ? `and ${visible.sql}` : ''}`,
+      where (${tsquery ? `${source.document} @@ q.query or ` : ''}? <% t.${source.name})`,
   );
-  const params = SOURCES.flatMap((source) => [
-    ...(tsquery ? [phrase, tsquery, phrase] : [phrase, phrase]),
-    ...(source.type === 'Project' ? visible.bindings : []),
-  ]);
-  const rows = await connection.execute<{ type: SearchHitRow['type']; id: number; score: string }[]>(
+  // Hidden projects are left out by row-level security.
+  const params = SOURCES.flatMap(() => (tsquery ? [phrase, tsquery, phrase] : [phrase, phrase]));
+  const rows = await em.execute<{ type: SearchHitRow['type']; id: number; score: string }[]>(
     `${selects.join(' union all ')} order by score desc, type, id limit ?`,
     [...params, limit],
   );

@@ -10,14 +10,17 @@ export function timedOut(res: Response): boolean {
 /**
  * Answers 503 with a GraphQL-shaped TIMEOUT error when a request is not done within `ms` (0: never).
  * graphql-js cannot abandon an execution, so the work runs on in the background (bounded by the
- * connection pool) and its late response is discarded; the client is not kept waiting, and the
- * server keeps serving.
+ * connection pool and the statement timeout) and its late response is discarded; its transaction is
+ * rolled back, so a 503 always means that nothing was written.
  */
 export function requestTimeout(ms: number): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (ms <= 0) return next();
     const timer = setTimeout(() => {
       if (res.headersSent) return;
+      // Once its commit has started, the request's own answer is moments away and must be the one sent.
+      const transaction = res.locals.transaction as { abandon(): boolean } | undefined;
+      if (transaction && !transaction.abandon()) return;
       res.locals.timedOut = true;
       req.log.warn({ timeoutMs: ms }, 'request timed out');
       const cost = (res.locals.limits as RequestLimits | undefined)?.cost;

@@ -7,13 +7,20 @@ import { Account } from '../../modules/auth/account.entity';
 import { unauthenticated } from '../../modules/auth/authenticate';
 import { IdempotencyRecord } from '../../modules/auth/idempotency-record.entity';
 import { canWrite, isSignedIn } from '../../modules/auth/viewer';
+import { setWriting } from '../db/session';
 import { forbidden } from '../errors';
 import { UserErrorCode, UserErrorsException, userError, type UserError } from './user-error';
 
-/** What a mutation body gets: the transaction's EntityManager and the request context. */
+/**
+ * What a mutation body may know of the request: who asks. Not its loaders: the body's reads must go
+ * through its own EntityManager (the savepoint), so nothing the body read lands in a request-wide cache.
+ */
+export type MutationContext = Pick<Context, 'viewer' | 'requestId' | 'logger'>;
+
+/** What a mutation body gets: the savepoint's EntityManager and the request context. */
 export interface MutationScope {
   em: EntityManager;
-  ctx: Context;
+  ctx: MutationContext;
   /** The organisation the change is made for, recorded in the audit trail. */
   actingFor(organisationId: number | null): void;
   /** Flushes with audit rows; use it instead of `em.flush()` when the body needs generated keys. */
@@ -60,9 +67,11 @@ export function requireWriter(ctx: Context): void {
 }
 
 /**
- * One transaction per mutation: the body runs, every change is flushed with its audit rows, and an
- * idempotency record is kept when a key was given. Expected failures (UserErrorsException, stale
- * versions, unique keys) roll everything back and come back as `userErrors`; anything else is thrown.
+ * One savepoint per mutation inside the request's transaction (committed when the answer goes out):
+ * the body runs under row-level security as the viewer, every change is flushed with its audit rows
+ * inside the write window (the only time the database accepts writes), and an idempotency record is
+ * kept when a key was given. Expected failures (UserErrorsException, stale versions, unique keys)
+ * roll the savepoint back and come back as `userErrors`; anything else is thrown.
  */
 export async function runMutation<T extends object>(
   ctx: Context,
@@ -70,11 +79,21 @@ export async function runMutation<T extends object>(
   body: (scope: MutationScope) => Promise<T>,
 ): Promise<MutationOutcome<T>> {
   requireWriter(ctx);
+  // The timeout has answered "failed": nothing of this request will be committed, so do no more work.
+  if (ctx.transaction.isAbandoned) throw new Error('The request was abandoned after its timeout');
   const accountId = ctx.viewer.accountId!;
   const hash = options.idempotencyKey ? inputHash(options.input) : '';
   try {
-    return await ctx.em.fork().transactional(async (em) => {
+    return await ctx.em.fork({ keepTransactionContext: true }).transactional(async (em) => {
+      const writing = async <R>(work: () => Promise<R>): Promise<R> => {
+        await setWriting(em, true);
+        const result = await work();
+        await setWriting(em, false);
+        return result;
+      };
       if (options.idempotencyKey) {
+        // Concurrent calls with one key queue here until the first commits, then replay its result.
+        await em.execute('select pg_advisory_xact_lock(hashtextextended(?, 0))', [`silta:idempotency:${accountId}:${options.idempotencyKey}`]);
         const previous = await em.findOne(IdempotencyRecord, {
           account: accountId,
           key: options.idempotencyKey,
@@ -100,8 +119,9 @@ export async function runMutation<T extends object>(
         operation: options.operation,
         requestId: ctx.requestId,
       };
-      const flush = async (): Promise<void> => void (await flushWithAudit(em, actor));
-      const result = await body({ em, ctx, actingFor: (id) => (actor.organisationId = id), flush });
+      const flush = async (): Promise<void> => void (await writing(() => flushWithAudit(em, actor)));
+      const scope = { viewer: ctx.viewer, requestId: ctx.requestId, logger: ctx.logger };
+      const result = await body({ em, ctx: scope, actingFor: (id) => (actor.organisationId = id), flush });
       await flush();
       if (options.idempotencyKey) {
         em.create(IdempotencyRecord, {
@@ -112,7 +132,7 @@ export async function runMutation<T extends object>(
           resultType: result.constructor.name,
           resultId: String((result as { id?: unknown }).id ?? ''),
         });
-        await em.flush();
+        await writing(() => em.flush());
       }
       return { result, userErrors: [] };
     });

@@ -1,6 +1,7 @@
 import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
+import { knexOf } from '../db/session';
 import { buildConnection, OrderDirection, parsePageRequest, type Connection, type ConnectionArgs, type Cursor, type PageRequest } from './connection';
 
 /** A sort key: an SQL expression over the row alias `t` that is never null, and the type to compare it as. */
@@ -69,7 +70,7 @@ function toPageRows<T extends object>(em: EntityManager, spec: ListSpec<T>, rows
 }
 
 function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLink): Knex.QueryBuilder {
-  const knex = em.getKnex();
+  const knex = knexOf(em);
   const qb = knex.from({ t: spec.table });
   parent?.join?.(qb);
   if (spec.where) qb.where(spec.where);
@@ -78,7 +79,7 @@ function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLin
 
 /** One page of a root list: a single statement, limit + 1 rows. */
 export async function fetchPage<T extends object>(em: EntityManager, spec: ListSpec<T>, page: PageRequest): Promise<PageRow<T>[]> {
-  const knex = em.getKnex();
+  const knex = knexOf(em);
   const qb = baseQuery(em, spec).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
   applyKeyset(qb, spec, page);
   qb.orderByRaw(orderSql(spec, page)).limit(page.limit + 1);
@@ -101,7 +102,7 @@ export async function fetchPagesByParent<T extends object>(
   parentIds: readonly (number | string)[],
   page: PageRequest,
 ): Promise<Map<number | string, PageRow<T>[]>> {
-  const knex = em.getKnex();
+  const knex = knexOf(em);
   const inner = baseQuery(em, spec, parent)
     .select(
       't.*',
@@ -129,7 +130,7 @@ export async function countRowsByParent(
   parent: ParentLink,
   parentIds: readonly (number | string)[],
 ): Promise<Map<number | string, number>> {
-  const knex = em.getKnex();
+  const knex = knexOf(em);
   const rows = (await baseQuery(em, spec, parent)
     .select(knex.raw(`${parent.column} as parent`))
     .count({ count: '*' })

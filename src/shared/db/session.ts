@@ -1,0 +1,54 @@
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
+
+/**
+ * The request's database session. Every request runs in one transaction on one connection, and
+ * row-level security reads the viewer from transaction-local settings (set_config(…, true)), so a
+ * query that somehow ran outside the transaction would see what an anonymous reader sees, never
+ * more. Read paths must therefore send SQL through the EntityManager's transaction: use `knexOf()`
+ * and `em.execute()`, not `em.getKnex()` or `em.getConnection()` (eslint enforces it in modules).
+ */
+
+/** What row-level security needs to know about the viewer; plain data, set once per transaction. */
+export interface SessionViewer {
+  accountId: number | null;
+  organisationIds: readonly number[];
+  coordinatedProgrammeIds: readonly number[];
+  /** Analysts and admins see draft and rejected projects everywhere. */
+  seesAllProjects: boolean;
+}
+
+function intArray(values: readonly number[]): string {
+  return `{${values.map((value) => Math.trunc(value)).join(',')}}`;
+}
+
+/** A query builder bound to the EntityManager's transaction (the pool only when there is none). */
+export function knexOf(em: EntityManager): Knex {
+  return (em.getTransactionContext<Knex.Transaction>() ?? em.getKnex()) as Knex;
+}
+
+/**
+ * Sets the viewer for the rest of the current transaction, and bounds each statement's time (0: no
+ * bound) so that a request the timeout gave up on does not keep the database busy: one statement.
+ */
+export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0): Promise<void> {
+  await em.execute(
+    `select set_config('silta.account', ?, true), set_config('silta.organisations', ?, true),
+            set_config('silta.programmes', ?, true), set_config('silta.sees_all', ?, true), set_config('silta.writing', 'off', true),
+            set_config('statement_timeout', ?, true)`,
+    [
+      viewer.accountId === null ? '' : String(viewer.accountId),
+      intArray(viewer.organisationIds),
+      intArray(viewer.coordinatedProgrammeIds),
+      viewer.seesAllProjects ? 'on' : 'off',
+      String(Math.max(0, Math.trunc(statementTimeoutMs))),
+    ],
+  );
+}
+
+/**
+ * Opens or closes a mutation's write window: row-level security lets a transaction write (and see
+ * what it writes) only while a mutation body, which checks its permissions itself, is running.
+ */
+export async function setWriting(em: EntityManager, writing: boolean): Promise<void> {
+  await em.execute(`select set_config('silta.writing', ?, true)`, [writing ? 'on' : 'off']);
+}
