@@ -28,6 +28,19 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Row-level security reads the viewer from the request's transaction: SQL that went around it
+    // (the pool) would run as an anonymous reader. Modules send SQL through knexOf(em) / em.execute().
+    files: ['src/modules/**/*.ts', 'src/shared/**/*.ts'],
+    ignores: ['src/shared/db/session.ts', 'src/modules/geography/reference-data.ts', 'src/modules/project/vocabularies.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { property: 'getKnex', message: 'Use knexOf(em) from src/shared/db/session.ts: it runs in the request transaction.' },
+        { property: 'getConnection', message: 'Use em.execute(): it runs in the request transaction.' },
+      ],
+    },
+  },
+  {
     // The CLI prints to the terminal; jest's global setup/teardown must be default exports.
     files: ['src/cli/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },

@@ -31,7 +31,10 @@ export interface TestRoles {
 
 export interface TestApp {
   url: string;
+  /** Connected as the database owner: for set-up and inspection; bypasses row-level security. */
   orm: MikroORM;
+  /** The URL of the unprivileged role the app serves requests as. */
+  servingUrl: string;
   /** POSTs a GraphQL operation and returns the parsed body with the HTTP status. */
   gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResponse<T>>;
   /** Creates an account with the given roles and returns a token for it. */
@@ -80,6 +83,7 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
   return {
     url,
     orm,
+    servingUrl,
     async gql(query, variables, options) {
       if (process.env.TEST_LOG_SQL) console.error('=== request');
       const response = await fetch(`${url}/graphql`, {

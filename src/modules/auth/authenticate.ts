@@ -61,7 +61,7 @@ export class Authenticator {
   }
 
   private async apiToken(em: EntityManager, token: string): Promise<Viewer> {
-    const [row] = await em.getConnection().execute<AccountRow[]>(
+    const [row] = await em.execute<AccountRow[]>(
       `select ${ACCOUNT_COLUMNS}, t.id as token_id, t.scope
        from api_token t join account a on a.id = t.account_id
        where t.token_hash = ? and t.revoked_at is null and t.expires_at > now() and a.disabled_at is null`,
@@ -82,12 +82,12 @@ export class Authenticator {
     const issuer = this.oidc!.issuer;
     const name = typeof payload.name === 'string' ? payload.name.slice(0, 200) : payload.sub;
     // First sign-in creates the account; roles are granted separately by an admin.
-    await em.getConnection().execute(
+    await em.execute(
       `insert into account (name, kind, oidc_issuer, oidc_subject) values (?, ?, ?, ?)
        on conflict (oidc_issuer, oidc_subject) do nothing`,
       [name, AccountKind.PERSON, issuer, payload.sub],
     );
-    const [row] = await em.getConnection().execute<AccountRow[]>(
+    const [row] = await em.execute<AccountRow[]>(
       `select ${ACCOUNT_COLUMNS} from account a where a.oidc_issuer = ? and a.oidc_subject = ? and a.disabled_at is null`,
       [issuer, payload.sub],
     );

@@ -44,6 +44,8 @@ export class RequestTransaction {
     if (this.abandoned) return this.rollback();
     this.state = 'committing';
     try {
+      // Not em.commit(): that would flush the request's EntityManager, and reads have nothing to write.
+      // eslint-disable-next-line no-restricted-properties -- committing is the one use of the connection itself
       await this.em.getConnection().commit(this.em.getTransactionContext()!);
     } finally {
       this.em.resetTransactionContext();
