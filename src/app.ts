@@ -15,7 +15,7 @@ import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
 import type { RequestTransaction } from './shared/db/request-transaction';
 import { ErrorCode } from './shared/errors';
-import { clientKey, costLimitPlugin, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
+import { clientKey, costLimitPlugin, costSoFar, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
 import { LeakyBuckets } from './shared/limits/leaky-bucket';
 import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
@@ -201,7 +201,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   });
   app.use(
     '/graphql',
-    requestTimeout(limits.requestTimeoutMs),
+    requestTimeout(limits.requestTimeoutMs, (req, res) => costSoFar(buckets, res.locals.limits as RequestLimits | undefined, clientKey(null, req.ip))),
     express.json({ limit: limits.maxBodyBytes }),
     unlessTimedOut,
     inFlight.track(async (req, res, next) => {

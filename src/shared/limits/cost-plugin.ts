@@ -112,3 +112,11 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
 function report(requested: number, actual: number, status: { remaining: number; resetAt: number }): CostReport {
   return { requested, actual, remaining: status.remaining, resetAt: new Date(status.resetAt).toISOString() };
 }
+
+/**
+ * The cost to report when the answer is given outside Apollo (the timeout): what the request has
+ * been charged so far, or nothing yet with the client's bucket as it stands.
+ */
+export function costSoFar(buckets: LeakyBuckets, limits: RequestLimits | undefined, fallbackKey: string): CostReport {
+  return limits?.cost ?? report(0, 0, buckets.peek(limits?.clientKey ?? fallbackKey));
+}

@@ -1,5 +1,5 @@
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import type { RequestLimits } from './cost-plugin';
+import type { CostReport } from './cost-plugin';
 import { LimitCode } from './limits.errors';
 
 /** Set on `res.locals` once the timeout has answered, so later writes are dropped rather than failing. */
@@ -13,7 +13,7 @@ export function timedOut(res: Response): boolean {
  * connection pool and the statement timeout) and its late response is discarded; its transaction is
  * rolled back, so a 503 always means that nothing was written.
  */
-export function requestTimeout(ms: number): RequestHandler {
+export function requestTimeout(ms: number, costOf: (req: Request, res: Response) => CostReport): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
     if (ms <= 0) return next();
     const timer = setTimeout(() => {
@@ -23,10 +23,9 @@ export function requestTimeout(ms: number): RequestHandler {
       if (transaction && !transaction.abandon()) return;
       res.locals.timedOut = true;
       req.log.warn({ timeoutMs: ms }, 'request timed out');
-      const cost = (res.locals.limits as RequestLimits | undefined)?.cost;
       res.status(503).json({
         errors: [{ message: `The request did not finish within ${ms} ms. Ask for less, or try again later.`, extensions: { code: LimitCode.TIMEOUT } }],
-        ...(cost ? { extensions: { cost } } : {}),
+        extensions: { cost: costOf(req, res) },
       });
     }, ms);
     // 'close' follows 'finish' too, so this covers both answered and abandoned requests.
