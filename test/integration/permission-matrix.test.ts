@@ -124,9 +124,9 @@ const RUNS: Record<string, Run> = {
   archiveOrganisation: mutate('archiveOrganisation', 'ArchiveOrganisationInput', (f) => ({ id: f.organisation.gid })),
   addOrganisationMember: async (f, token) => {
     const [account] = await app.sql<{ id: number }>(`insert into account (name) values ('Uusi jäsen') returning id`);
-    return mutate('addOrganisationMember', 'OrganisationMemberInput', () => ({ organisation: f.organisation.gid, account: toGlobalId('Account', account.id) }))(f, token);
+    return mutate('addOrganisationMember', 'AddOrganisationMemberInput', () => ({ organisation: f.organisation.gid, account: toGlobalId('Account', account.id) }))(f, token);
   },
-  removeOrganisationMember: mutate('removeOrganisationMember', 'OrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
+  removeOrganisationMember: mutate('removeOrganisationMember', 'RemoveOrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
 
   createProject: mutate('createProject', 'CreateProjectInput', (f) => ({
     programme: f.programme.gid,
@@ -181,9 +181,9 @@ const RUNS: Record<string, Run> = {
   })),
   addProgrammeCoordinator: async (f, token) => {
     const [account] = await app.sql<{ id: number }>(`insert into account (name) values ('Uusi koordinaattori') returning id`);
-    return mutate('addProgrammeCoordinator', 'ProgrammeCoordinatorInput', () => ({ programme: f.programme.gid, account: toGlobalId('Account', account.id) }))(f, token);
+    return mutate('addProgrammeCoordinator', 'AddProgrammeCoordinatorInput', () => ({ programme: f.programme.gid, account: toGlobalId('Account', account.id) }))(f, token);
   },
-  removeProgrammeCoordinator: mutate('removeProgrammeCoordinator', 'ProgrammeCoordinatorInput', (f) => ({ programme: f.programme.gid, account: f.extraAccount.gid })),
+  removeProgrammeCoordinator: mutate('removeProgrammeCoordinator', 'RemoveProgrammeCoordinatorInput', (f) => ({ programme: f.programme.gid, account: f.extraAccount.gid })),
   createTheme: mutate('createTheme', 'CreateThemeInput', () => ({ code: `MX_NEW_THEME_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
   updateTheme: mutate('updateTheme', 'UpdateThemeInput', (f) => ({ id: f.theme.gid, labelEn: 'Renamed' })),
   createTargetGroup: mutate('createTargetGroup', 'CreateTargetGroupInput', () => ({ code: `MX_NEW_GROUP_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),

@@ -20,7 +20,8 @@ import {
   ArchiveOrganisationInput,
   type ContactPersonInput,
   CreateOrganisationInput,
-  OrganisationMemberInput,
+  AddOrganisationMemberInput,
+  RemoveOrganisationMemberInput,
   UpdateOrganisationInput,
 } from './organisation.mutation-inputs';
 
@@ -191,7 +192,7 @@ export class OrganisationMutationResolver {
   }
 
   @Mutation(() => AddOrganisationMemberPayload, { nullable: true, description: "Make an account a member (PARTNER) of the organisation. The organisation's members and admins." })
-  async addOrganisationMember(@Arg('input', () => OrganisationMemberInput, { description: 'Organisation and account.' }) input: OrganisationMemberInput, @Ctx() ctx: Context) {
+  async addOrganisationMember(@Arg('input', () => AddOrganisationMemberInput, { description: 'Organisation and account.' }) input: AddOrganisationMemberInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'addOrganisationMember' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');
@@ -210,7 +211,7 @@ export class OrganisationMutationResolver {
   }
 
   @Mutation(() => RemoveOrganisationMemberPayload, { nullable: true, description: "Remove a member from the organisation. The organisation's members and admins." })
-  async removeOrganisationMember(@Arg('input', () => OrganisationMemberInput, { description: 'Organisation and account.' }) input: OrganisationMemberInput, @Ctx() ctx: Context) {
+  async removeOrganisationMember(@Arg('input', () => RemoveOrganisationMemberInput, { description: 'Organisation and account.' }) input: RemoveOrganisationMemberInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'removeOrganisationMember' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');

@@ -19,7 +19,8 @@ import { Programme } from './programme.entity';
 import {
   AddProgrammeDecisionInput,
   CreateProgrammeInput,
-  ProgrammeCoordinatorInput,
+  AddProgrammeCoordinatorInput,
+  RemoveProgrammeCoordinatorInput,
   RemoveProgrammeAreaInput,
   RemoveProgrammeCeilingInput,
   SetProgrammeAreaInput,
@@ -289,7 +290,7 @@ export class ProgrammeMutationResolver {
   }
 
   @Mutation(() => AddProgrammeCoordinatorPayload, { nullable: true, description: 'Make an account a coordinator of the programme. Admins only.' })
-  async addProgrammeCoordinator(@Arg('input', () => ProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: ProgrammeCoordinatorInput, @Ctx() ctx: Context) {
+  async addProgrammeCoordinator(@Arg('input', () => AddProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: AddProgrammeCoordinatorInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canManageCoordinators(ctx.viewer)) throw forbidden('Only admins may appoint coordinators');
     const outcome = await runMutation(ctx, { operation: 'addProgrammeCoordinator' }, async ({ em }) => {
       const programme = await findProgramme(em, input.programme, 'input.programme');
@@ -305,7 +306,7 @@ export class ProgrammeMutationResolver {
   }
 
   @Mutation(() => RemoveProgrammeCoordinatorPayload, { nullable: true, description: 'Stop an account being a coordinator of the programme. Admins only.' })
-  async removeProgrammeCoordinator(@Arg('input', () => ProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: ProgrammeCoordinatorInput, @Ctx() ctx: Context) {
+  async removeProgrammeCoordinator(@Arg('input', () => RemoveProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: RemoveProgrammeCoordinatorInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canManageCoordinators(ctx.viewer)) throw forbidden('Only admins may remove coordinators');
     const outcome = await runMutation(ctx, { operation: 'removeProgrammeCoordinator' }, async ({ em }) => {
       const programme = await findProgramme(em, input.programme, 'input.programme');
