@@ -49,6 +49,21 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Read fields refuse by returning null or an empty list: a thrown FORBIDDEN/UNAUTHENTICATED would
+    // null the neighbouring fields of a portal's query too. Mutations (*.mutations.ts) may throw.
+    files: ['src/modules/**/*.resolver.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (house style).' },
+        {
+          selector: 'CallExpression[callee.name=/^(forbidden|unauthenticated)$/]',
+          message: 'A read field returns null or an empty list for a viewer who may not read it; it does not throw.',
+        },
+      ],
+    },
+  },
+  {
     // The CLI prints to the terminal; jest's global setup/teardown must be default exports.
     files: ['src/cli/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },

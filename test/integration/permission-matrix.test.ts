@@ -216,17 +216,37 @@ const RUNS: Record<string, Run> = {
     expect(response.data?.projects.totalCount).toBe(seen ? 1 : 0);
     return seen ? 'allowed' : 'hidden';
   },
-  auditLog: async (_f, token) => {
-    const response = await app.gql('{ auditLog(first: 1) { totalCount } }', {}, { token });
-    return (response.errors?.[0]?.extensions?.code as Outcome | undefined) ?? 'allowed';
+  auditLog: async (f, token) => {
+    await changeOrganisation(f);
+    // Empty for those who may not read it, never an error that would take the query's other fields down.
+    const response = await app.gql('{ auditLog(first: 1) { totalCount edges { node { id } } } }', {}, { token });
+    expect(response.errors).toBeUndefined();
+    return response.data?.auditLog.totalCount > 0 && response.data?.auditLog.edges.length === 1 ? 'allowed' : 'hidden';
   },
   'Organisation.history': async (f, token) => {
-    await app.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { code } } }`, {
-      input: { id: f.organisation.gid, description: 'Historiaa' },
-    }, { token: await app.signIn({ admin: true }) });
+    await changeOrganisation(f);
     const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { history { totalCount } } } }`, { id: f.organisation.gid }, { token });
     return response.data?.node.history.totalCount > 0 ? 'allowed' : 'hidden';
   },
+};
+
+/** An audit event about the fixture's organisation, made by an admin. */
+async function changeOrganisation(f: Fixture): Promise<void> {
+  await app.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { code } } }`, {
+    input: { id: f.organisation.gid, description: 'Historiaa' },
+  }, { token: await app.signIn({ admin: true }) });
+}
+
+RUNS["node(id:) of an organisation's AuditEvent"] = async (f, token) => {
+  await changeOrganisation(f);
+  const admin = await app.signIn({ admin: true });
+  const log = await app.gql(`query($e: ID!) { auditLog(first: 1, filter: { entity: $e }) { nodes { id } } }`, { e: f.organisation.gid }, { token: admin });
+  const eventId = log.data?.auditLog.nodes[0].id as string;
+  const response = await app.gql(`query($id: ID!) { node(id: $id) { id ... on AuditEvent { entity } } }`, { id: eventId }, { token });
+  expect(response.errors).toBeUndefined();
+  if (response.data?.node === null) return 'hidden';
+  expect(response.data?.node).toEqual({ id: eventId, entity: f.organisation.gid });
+  return 'allowed';
 };
 
 const cells = PERMISSION_MATRIX.filter((row) => RUNS[row.operation]).flatMap((row) =>
