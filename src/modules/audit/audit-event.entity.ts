@@ -80,7 +80,7 @@ export class AuditEvent {
     return toGlobalId('AuditEvent', this.id);
   }
 
-  @Field(() => ID, { description: 'Global ID of the changed record.' })
+  @Field(() => ID, { description: 'Global ID of the changed record; `node(id:)` fetches it when its type implements Node (memberships, coordinator appointments and the theme, target-group and location links of projects do not).' })
   get entity(): string & Opt {
     return toGlobalId(this.entityType, this.entityId);
   }
