@@ -1,6 +1,27 @@
 // Strict, type-aware lint (house style: named exports only, type-only imports, curly braces where it matters).
 const js = require('@eslint/js');
 const tseslint = require('typescript-eslint');
+const graphql = require('@graphql-eslint/eslint-plugin');
+
+/** A rule minus the reports `skip` matches: the rule stays on for every case but one documented exception. */
+function except(rule, skip) {
+  return {
+    ...rule,
+    create: (context) =>
+      rule.create(Object.create(context, { report: { value: (descriptor) => skip(descriptor.data ?? {}) || context.report(descriptor) } })),
+  };
+}
+
+const schemaRules = {
+  ...graphql.rules,
+  // House style names permission fields `viewerCan<Action>`; on the `Viewer` type itself that reads as a type-name prefix.
+  'no-typename-prefix': except(graphql.rules['no-typename-prefix'], ({ fieldName }) => fieldName.startsWith('viewerCan')),
+  // Mutation results are nullable, so that a refused mutation does not null the results of the ones
+  // already committed in the same document. Query fields never refuse (they return null or an empty
+  // list for what the viewer may not see; a lint rule below keeps FORBIDDEN out of read resolvers),
+  // so their lists and `viewer` stay non-null and portals need no null checks on them.
+  'require-nullable-result-in-root': except(graphql.rules['require-nullable-result-in-root'], ({ rootType }) => rootType === 'type "Query"'),
+};
 
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.silta/', 'migrations/Migration*.ts', '*.js'] },
@@ -41,6 +62,21 @@ module.exports = tseslint.config(
     },
   },
   {
+    // Read fields refuse by returning null or an empty list: a thrown FORBIDDEN/UNAUTHENTICATED would
+    // null the neighbouring fields of a portal's query too. Mutations (*.mutations.ts) may throw.
+    files: ['src/modules/**/*.resolver.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: 'ExportDefaultDeclaration', message: 'Use named exports (house style).' },
+        {
+          selector: 'CallExpression[callee.name=/^(forbidden|unauthenticated)$/]',
+          message: 'A read field returns null or an empty list for a viewer who may not read it; it does not throw.',
+        },
+      ],
+    },
+  },
+  {
     // The CLI prints to the terminal; jest's global setup/teardown must be default exports.
     files: ['src/cli/**/*.ts', 'bench/**/*.ts'],
     rules: { 'no-console': 'off' },
@@ -52,5 +88,62 @@ module.exports = tseslint.config(
   {
     files: ['test/**/*.ts', 'src/**/*.test.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    // The emitted schema keeps the conventions a portal developer relies on: Relay connections,
+    // descriptions, naming, one input per mutation. Runs in `npm run check:lint` (and so in CI).
+    files: ['schema.graphql'],
+    languageOptions: { parser: graphql.parser, parserOptions: { graphQLConfig: { schema: 'schema.graphql' } } },
+    plugins: { '@graphql-eslint': { ...graphql, rules: schemaRules } },
+    rules: {
+      ...graphql.configs['flat/schema-recommended'].rules,
+      ...graphql.configs['flat/schema-relay'].rules,
+      '@graphql-eslint/require-description': [
+        'error',
+        {
+          types: true,
+          rootField: true,
+          FieldDefinition: true,
+          InputValueDefinition: true,
+          EnumValueDefinition: true,
+          DirectiveDefinition: true,
+        },
+      ],
+      '@graphql-eslint/naming-convention': [
+        'error',
+        {
+          types: 'PascalCase',
+          FieldDefinition: 'camelCase',
+          InputValueDefinition: 'camelCase',
+          Argument: 'camelCase',
+          EnumValueDefinition: 'UPPER_CASE',
+          // Mutation inputs end with Input (and `input-name` ties them to their mutation); list arguments
+          // are `<Type>Filter` and `<Type>Order`, as in GitHub's API.
+          InputObjectTypeDefinition: { style: 'PascalCase', requiredSuffixes: ['Input', 'Filter', 'Order'] },
+          'FieldDefinition[parent.name.value=Query]': { forbiddenPrefixes: ['query', 'get'], forbiddenSuffixes: ['Query'] },
+          'FieldDefinition[parent.name.value=Mutation]': { forbiddenPrefixes: ['mutation'], forbiddenSuffixes: ['Mutation'] },
+          EnumTypeDefinition: { forbiddenSuffixes: ['Enum'] },
+          ObjectTypeDefinition: { forbiddenSuffixes: ['Type'] },
+        },
+      ],
+      '@graphql-eslint/input-name': ['error', { checkInputType: true, caseSensitiveInputType: false, checkQueries: false, checkMutations: true }],
+      // Short bounded lists (userErrors, a programme's objectives, a project's themes) are plain lists on purpose.
+      '@graphql-eslint/relay-edge-types': ['error', { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false }],
+      '@graphql-eslint/strict-id-in-types': [
+        'error',
+        {
+          acceptedIdNames: ['id'],
+          acceptedIdTypes: ['ID'],
+          // Pages, results and computed values (sums, the caller) are not records: they have no identity to refetch.
+          exceptions: {
+            suffixes: ['Connection', 'Edge', 'Payload', 'PageInfo', 'Totals'],
+            types: ['UserError', 'Viewer'],
+          },
+        },
+      ],
+      '@graphql-eslint/require-nullable-result-in-root': 'error',
+      '@graphql-eslint/no-scalar-result-type-on-mutation': 'error',
+      '@graphql-eslint/unique-enum-value-names': 'error',
+    },
   },
 );

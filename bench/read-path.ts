@@ -36,7 +36,7 @@ const QUERIES: Record<string, { query: string; variables?: Record<string, unknow
       projects(first: 50) { totalCount nodes { code title participations { nodes { role organisation { name } } } fundingLines { nodes { source granted } } } } } }`,
   },
   'search "nuorten kohtaamispaikka"': {
-    query: `{ search(query: "nuorten kohtaamispaikka", first: 20) { score node { ... on Project { code title } ... on Organisation { name } ... on Programme { code } } } }`,
+    query: `{ search(query: "nuorten kohtaamispaikka", first: 20) { edges { score node { ... on Project { code title } ... on Organisation { name } ... on Programme { code } } } } }`,
   },
   'nodes(ids:) × 50': { query: '' },
 };

@@ -49,6 +49,11 @@ export class Loaders {
     return loader;
   }
 
+  /** A loader a module defines for itself, created once per request under `name`. */
+  get<T>(name: string, create: (em: EntityManager, viewer: Viewer) => T): T {
+    return this.lazy(name, () => create(this.em, this.viewer));
+  }
+
   get organisationsById(): DataLoader<number, Organisation | null> {
     return this.lazy('organisationsById', () => entityLoader(this.em, Organisation, 'id'));
   }

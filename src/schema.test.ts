@@ -1,4 +1,5 @@
-import { isEnumType, isInputObjectType, isInterfaceType, isObjectType, isScalarType, isUnionType, type GraphQLNamedType } from 'graphql';
+import { isEnumType, isInputObjectType, isInterfaceType, isNonNullType, isObjectType, isScalarType, isUnionType, type GraphQLNamedType } from 'graphql';
+import { NODE_LOADERS } from './modules/node/node.resolver';
 import { buildSiltaSchema } from './schema';
 
 /** The schema is the portal developers' manual: every public element has a description. */
@@ -28,5 +29,36 @@ describe('schema descriptions', () => {
       if (isUnionType(type)) check(type.name, type.description);
     }
     expect(missing).toEqual([]);
+  });
+});
+
+/** Relay object identification: whatever says it is a Node can be fetched by `node(id:)`. */
+describe('Node types', () => {
+  it('have a loader in node(id:) for every type that implements Node, and no loader for anything else', async () => {
+    const schema = await buildSiltaSchema();
+    const node = schema.getType('Node');
+    if (!isInterfaceType(node)) throw new Error('Node is not an interface');
+    const implementing = schema.getPossibleTypes(node).map((type) => type.name).sort();
+    expect(Object.keys(NODE_LOADERS).sort()).toEqual(implementing);
+  });
+
+  it('are the only types whose `id` says it works with node(id:)', async () => {
+    const schema = await buildSiltaSchema();
+    const node = schema.getType('Node');
+    if (!isInterfaceType(node)) throw new Error('Node is not an interface');
+    const nodeTypes = new Set(schema.getPossibleTypes(node).map((type) => type.name));
+    const claiming = Object.values(schema.getTypeMap())
+      .filter((type) => isObjectType(type) && /node\(id:\)/.test(type.getFields().id?.description ?? ''))
+      .map((type) => type.name);
+    expect(claiming.filter((name) => !nodeTypes.has(name))).toEqual([]);
+  });
+});
+
+/** Mutation results are nullable: a refused mutation must not null the results of the others in the document. */
+describe('root fields', () => {
+  it('make every mutation result nullable', async () => {
+    const schema = await buildSiltaSchema();
+    const nonNull = Object.values(schema.getMutationType()!.getFields()).filter((field) => isNonNullType(field.type));
+    expect(nonNull.map((field) => field.name)).toEqual([]);
   });
 });

@@ -11,14 +11,19 @@ import {
 
 type Key = number | string;
 
-/** Loads entities by primary key, one `where pk in (…)` per tick; missing keys give null. */
+/**
+ * Loads entities by primary key, one `where pk in (…)` per tick; missing keys give null, and so do
+ * rows outside `where` (a visibility condition: the row is as absent as one that does not exist).
+ */
 export function entityLoader<T extends object>(
   em: EntityManager,
   entity: EntityClass<T>,
   keyProperty: keyof T & string,
+  where: FilterQuery<T> = {} as FilterQuery<T>,
 ): DataLoader<Key, T | null> {
   return new DataLoader<Key, T | null>(async (keys) => {
-    const found = await em.find(entity, { [keyProperty]: { $in: [...keys] } } as FilterQuery<T>);
+    const byKeys = { [keyProperty]: { $in: [...keys] } };
+    const found = await em.find(entity, (Object.keys(where).length > 0 ? { $and: [byKeys, where] } : byKeys) as FilterQuery<T>);
     const byKey = new Map(found.map((row) => [String(row[keyProperty]), row]));
     return keys.map((key) => byKey.get(String(key)) ?? null);
   });

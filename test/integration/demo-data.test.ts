@@ -73,7 +73,7 @@ describe('demo data', () => {
   });
 
   it('finds both youth projects of Hiltulanlahti with one Finnish search', async () => {
-    const hits = dataOf(await app.gql(`{ search(query: "nuorten kohtaamispaikka Hiltulanlahti", first: 5) { node { ... on Project { code } } } }`)).search;
+    const hits = dataOf(await app.gql(`{ search(query: "nuorten kohtaamispaikka Hiltulanlahti", first: 5) { edges { node { ... on Project { code } } } } }`)).search.edges;
     expect(hits.map((hit: { node: { code?: string } }) => hit.node.code)).toEqual(expect.arrayContaining(['KAKE-KUO-2018-02', 'LEADER-KAK-2018-01']));
   });
 

@@ -124,9 +124,9 @@ const RUNS: Record<string, Run> = {
   archiveOrganisation: mutate('archiveOrganisation', 'ArchiveOrganisationInput', (f) => ({ id: f.organisation.gid })),
   addOrganisationMember: async (f, token) => {
     const [account] = await app.sql<{ id: number }>(`insert into account (name) values ('Uusi jäsen') returning id`);
-    return mutate('addOrganisationMember', 'OrganisationMemberInput', () => ({ organisation: f.organisation.gid, account: toGlobalId('Account', account.id) }))(f, token);
+    return mutate('addOrganisationMember', 'AddOrganisationMemberInput', () => ({ organisation: f.organisation.gid, account: toGlobalId('Account', account.id) }))(f, token);
   },
-  removeOrganisationMember: mutate('removeOrganisationMember', 'OrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
+  removeOrganisationMember: mutate('removeOrganisationMember', 'RemoveOrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
 
   createProject: mutate('createProject', 'CreateProjectInput', (f) => ({
     programme: f.programme.gid,
@@ -181,9 +181,9 @@ const RUNS: Record<string, Run> = {
   })),
   addProgrammeCoordinator: async (f, token) => {
     const [account] = await app.sql<{ id: number }>(`insert into account (name) values ('Uusi koordinaattori') returning id`);
-    return mutate('addProgrammeCoordinator', 'ProgrammeCoordinatorInput', () => ({ programme: f.programme.gid, account: toGlobalId('Account', account.id) }))(f, token);
+    return mutate('addProgrammeCoordinator', 'AddProgrammeCoordinatorInput', () => ({ programme: f.programme.gid, account: toGlobalId('Account', account.id) }))(f, token);
   },
-  removeProgrammeCoordinator: mutate('removeProgrammeCoordinator', 'ProgrammeCoordinatorInput', (f) => ({ programme: f.programme.gid, account: f.extraAccount.gid })),
+  removeProgrammeCoordinator: mutate('removeProgrammeCoordinator', 'RemoveProgrammeCoordinatorInput', (f) => ({ programme: f.programme.gid, account: f.extraAccount.gid })),
   createTheme: mutate('createTheme', 'CreateThemeInput', () => ({ code: `MX_NEW_THEME_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
   updateTheme: mutate('updateTheme', 'UpdateThemeInput', (f) => ({ id: f.theme.gid, labelEn: 'Renamed' })),
   createTargetGroup: mutate('createTargetGroup', 'CreateTargetGroupInput', () => ({ code: `MX_NEW_GROUP_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
@@ -216,17 +216,37 @@ const RUNS: Record<string, Run> = {
     expect(response.data?.projects.totalCount).toBe(seen ? 1 : 0);
     return seen ? 'allowed' : 'hidden';
   },
-  auditLog: async (_f, token) => {
-    const response = await app.gql('{ auditLog(first: 1) { totalCount } }', {}, { token });
-    return (response.errors?.[0]?.extensions?.code as Outcome | undefined) ?? 'allowed';
+  auditLog: async (f, token) => {
+    await changeOrganisation(f);
+    // Empty for those who may not read it, never an error that would take the query's other fields down.
+    const response = await app.gql('{ auditLog(first: 1) { totalCount edges { node { id } } } }', {}, { token });
+    expect(response.errors).toBeUndefined();
+    return response.data?.auditLog.totalCount > 0 && response.data?.auditLog.edges.length === 1 ? 'allowed' : 'hidden';
   },
   'Organisation.history': async (f, token) => {
-    await app.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { code } } }`, {
-      input: { id: f.organisation.gid, description: 'Historiaa' },
-    }, { token: await app.signIn({ admin: true }) });
+    await changeOrganisation(f);
     const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { history { totalCount } } } }`, { id: f.organisation.gid }, { token });
     return response.data?.node.history.totalCount > 0 ? 'allowed' : 'hidden';
   },
+};
+
+/** An audit event about the fixture's organisation, made by an admin. */
+async function changeOrganisation(f: Fixture): Promise<void> {
+  await app.gql(`mutation($input: UpdateOrganisationInput!) { updateOrganisation(input: $input) { userErrors { code } } }`, {
+    input: { id: f.organisation.gid, description: 'Historiaa' },
+  }, { token: await app.signIn({ admin: true }) });
+}
+
+RUNS["node(id:) of an organisation's AuditEvent"] = async (f, token) => {
+  await changeOrganisation(f);
+  const admin = await app.signIn({ admin: true });
+  const log = await app.gql(`query($e: ID!) { auditLog(first: 1, filter: { entity: $e }) { nodes { id } } }`, { e: f.organisation.gid }, { token: admin });
+  const eventId = log.data?.auditLog.nodes[0].id as string;
+  const response = await app.gql(`query($id: ID!) { node(id: $id) { id ... on AuditEvent { entity } } }`, { id: eventId }, { token });
+  expect(response.errors).toBeUndefined();
+  if (response.data?.node === null) return 'hidden';
+  expect(response.data?.node).toEqual({ id: eventId, entity: f.organisation.gid });
+  return 'allowed';
 };
 
 const cells = PERMISSION_MATRIX.filter((row) => RUNS[row.operation]).flatMap((row) =>

@@ -281,7 +281,8 @@ describe('addProgrammeDecision', () => {
 });
 
 describe('coordinators: addProgrammeCoordinator and removeProgrammeCoordinator', () => {
-  const INPUT = 'ProgrammeCoordinatorInput';
+  const ADD = 'AddProgrammeCoordinatorInput';
+  const REMOVE = 'RemoveProgrammeCoordinatorInput';
 
   it('lets admins appoint a coordinator, who may then manage the programme, and remove them again', async () => {
     const newcomer = await app.signIn({ name: 'Uusi koordinaattori' });
@@ -289,15 +290,15 @@ describe('coordinators: addProgrammeCoordinator and removeProgrammeCoordinator',
     const area = { programme: ids.kake, postalCode: '70110', areaType: 'URBAN' };
     expect((await run('setProgrammeArea', 'SetProgrammeAreaInput', area, newcomer)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
 
-    expect((await payload('addProgrammeCoordinator', INPUT, { programme: ids.kake, account }, admin)).userErrors).toEqual([]);
+    expect((await payload('addProgrammeCoordinator', ADD, { programme: ids.kake, account }, admin)).userErrors).toEqual([]);
     expect((await payload('setProgrammeArea', 'SetProgrammeAreaInput', area, newcomer)).userErrors).toEqual([]);
-    const twice = await refused(() => payload('addProgrammeCoordinator', INPUT, { programme: ids.kake, account }, admin));
+    const twice = await refused(() => payload('addProgrammeCoordinator', ADD, { programme: ids.kake, account }, admin));
     expect(twice.userErrors).toEqual([expect.objectContaining({ code: 'ALREADY_EXISTS', field: 'input.account' })]);
 
-    expect((await payload('removeProgrammeCoordinator', INPUT, { programme: ids.kake, account }, admin)).userErrors).toEqual([]);
+    expect((await payload('removeProgrammeCoordinator', REMOVE, { programme: ids.kake, account }, admin)).userErrors).toEqual([]);
     const removal = await run('removeProgrammeArea', 'RemoveProgrammeAreaInput', { programme: ids.kake, postalCode: '70110' }, newcomer);
     expect(removal.errors?.[0].extensions?.code).toBe('FORBIDDEN');
-    const again = await refused(() => payload('removeProgrammeCoordinator', INPUT, { programme: ids.kake, account }, admin));
+    const again = await refused(() => payload('removeProgrammeCoordinator', REMOVE, { programme: ids.kake, account }, admin));
     expect(again.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'input.account' })]);
     const audit = await app.sql<{ operation: string; action: string }>(
       `select operation, action from audit_event where entity_type = 'ProgrammeCoordinator' order by id desc limit 2`,
@@ -310,14 +311,14 @@ describe('coordinators: addProgrammeCoordinator and removeProgrammeCoordinator',
 
   it('refuses unknown accounts and everyone but admins, writing nothing', async () => {
     await refused(async () => {
-      const unknown = await payload('addProgrammeCoordinator', INPUT, { programme: ids.kake, account: toGlobalId('Account', 999_999) }, admin);
+      const unknown = await payload('addProgrammeCoordinator', ADD, { programme: ids.kake, account: toGlobalId('Account', 999_999) }, admin);
       expect(unknown.userErrors).toEqual([expect.objectContaining({ code: 'NOT_FOUND', field: 'input.account' })]);
       const someone = toGlobalId('Account', 1);
       for (const token of [coordinator, partner, analyst]) {
-        expect((await run('addProgrammeCoordinator', INPUT, { programme: ids.kake, account: someone }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
-        expect((await run('removeProgrammeCoordinator', INPUT, { programme: ids.kake, account: someone }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+        expect((await run('addProgrammeCoordinator', ADD, { programme: ids.kake, account: someone }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
+        expect((await run('removeProgrammeCoordinator', REMOVE, { programme: ids.kake, account: someone }, token)).errors?.[0].extensions?.code).toBe('FORBIDDEN');
       }
-      const anonymous = await run('addProgrammeCoordinator', INPUT, { programme: ids.kake, account: someone }, undefined);
+      const anonymous = await run('addProgrammeCoordinator', ADD, { programme: ids.kake, account: someone }, undefined);
       expect(anonymous.status).toBe(401);
     });
   });

@@ -334,7 +334,7 @@ describe('updateProject', () => {
         nodes(ids: [$id]) { id }
         projects(filter: { programme: $p }) { totalCount nodes { id } }
         all: projects { totalCount }
-        search(query: "salainen kirjastohanke") { node { ... on Project { id } } }
+        search(query: "salainen kirjastohanke") { edges { node { ... on Project { id } } } }
       }`,
       { id: secretId, p: idOf(strangerProgramme) },
       { token: outsider },
@@ -343,7 +343,7 @@ describe('updateProject', () => {
     expect(data.node).toBeNull();
     expect(data.nodes).toEqual([null]);
     expect(data.projects).toEqual({ totalCount: 0, nodes: [] });
-    expect(data.search.filter((hit: { node: { id?: string } }) => hit.node.id === secretId)).toEqual([]);
+    expect(data.search.edges.filter((hit: { node: { id?: string } }) => hit.node.id === secretId)).toEqual([]);
     // The outsider's organisation takes part in nothing, so it sees exactly the projects past the draft stage.
     const [{ open }] = await app.sql<{ open: string }>(`select count(*) as open from project where status not in ('DRAFT', 'REJECTED')`);
     expect(data.all.totalCount).toBe(Number(open));

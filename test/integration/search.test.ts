@@ -30,15 +30,27 @@ afterAll(() => app.close());
 async function search(query: string, first = 10): Promise<{ id: string; type: string; score: number }[]> {
   const result = dataOf(
     await app.gql(
-      `query($q: String!, $first: Int) { search(query: $q, first: $first) { score node { __typename ... on Node { id } } } }`,
+      `query($q: String!, $first: Int) { search(query: $q, first: $first) { edges { score node { __typename ... on Node { id } } } } }`,
       { q: query, first },
     ),
   );
-  return result.search.map((hit: { score: number; node: { __typename: string; id: string } }) => ({
+  return result.search.edges.map((hit: { score: number; node: { __typename: string; id: string } }) => ({
     id: hit.node.id,
     type: hit.node.__typename,
     score: hit.score,
   }));
+}
+
+const PAGE = `query($q: String!, $first: Int, $after: String, $last: Int, $before: String) {
+  search(query: $q, first: $first, after: $after, last: $last, before: $before) {
+    totalCount
+    pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    edges { cursor node { ... on Node { id } } }
+  }
+}`;
+
+async function page(variables: Record<string, unknown>) {
+  return dataOf(await app.gql(PAGE, { q: 'kylä', ...variables })).search;
 }
 
 describe('search', () => {
@@ -75,4 +87,48 @@ describe('search', () => {
   it('limits the number of results', async () => {
     expect(await search('kylä', 1)).toHaveLength(1);
   });
+
+  it('pages through the ranking with first/after, as one list, with totalCount', async () => {
+    const all = await page({ first: 100 });
+    expect(all.totalCount).toBeGreaterThanOrEqual(4);
+    expect(all.edges).toHaveLength(all.totalCount);
+    const ids: string[] = [];
+    let after: string | null = null;
+    let pages = 0;
+    for (;;) {
+      const result = await page({ first: 2, after });
+      ids.push(...result.edges.map((edge: { node: { id: string } }) => edge.node.id));
+      expect(result.pageInfo.hasPreviousPage).toBe(after !== null);
+      expect(result.totalCount).toBe(all.totalCount);
+      pages += 1;
+      if (!result.pageInfo.hasNextPage) break;
+      after = result.pageInfo.endCursor;
+    }
+    expect(pages).toBe(Math.ceil(all.totalCount / 2));
+    expect(ids).toEqual(all.edges.map((edge: { node: { id: string } }) => edge.node.id));
+  });
+
+  it('pages backward with last/before, in the same order', async () => {
+    const all = await page({ first: 100 });
+    const lastTwo = await page({ last: 2 });
+    expect(lastTwo.edges.map((edge: { cursor: string }) => edge.cursor)).toEqual(all.edges.slice(-2).map((edge: { cursor: string }) => edge.cursor));
+    const before = await page({ last: 2, before: lastTwo.pageInfo.startCursor });
+    expect(before.edges.map((edge: { cursor: string }) => edge.cursor)).toEqual(all.edges.slice(-4, -2).map((edge: { cursor: string }) => edge.cursor));
+    expect(before.pageInfo.hasNextPage).toBe(true);
+  });
+
+  it('refuses cursors that did not come from search', async () => {
+    const forged = [
+      Buffer.from('nonsense').toString('base64url'),
+      Buffer.from(JSON.stringify([0.5, 'User:1'])).toString('base64url'),
+      Buffer.from(JSON.stringify(['high', 'Project:1'])).toString('base64url'),
+      Buffer.from(JSON.stringify([0.5, 7])).toString('base64url'),
+    ];
+    for (const after of forged) {
+      const result = await app.gql(PAGE, { q: 'kylä', first: 2, after });
+      expect(result.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
+      expect(result.errors?.[0].extensions?.argumentName).toBe('after');
+    }
+  });
 });
+

@@ -46,7 +46,7 @@ const EVERY_ROAD = `query($draft: ID!, $owner: ID!, $programme: ID!) {
   node(id: $draft) { id }
   nodes(ids: [$draft]) { id }
   project(code: "VIS-DRAFT") { id }
-  search(query: "luonnoshanke nuorille") { node { ... on Project { code } } }
+  search(query: "luonnoshanke nuorille") { edges { node { ... on Project { code } } } }
   owner: node(id: $owner) { ... on Organisation { participations { totalCount nodes { project { code } } } } }
   programmeNode: node(id: $programme) { ... on Programme { projects { totalCount } fundingTotals { planned } } }
   fundingLines(filter: { programme: $programme }) { totalCount }
@@ -68,7 +68,7 @@ describe('draft and rejected projects', () => {
     expect(data.node).toBeNull();
     expect(data.nodes).toEqual([null]);
     expect(data.project).toBeNull();
-    expect(data.search.map((hit: { node: { code?: string } }) => hit.node.code)).not.toContain('VIS-DRAFT');
+    expect(data.search.edges.map((hit: { node: { code?: string } }) => hit.node.code)).not.toContain('VIS-DRAFT');
     expect(data.owner.participations).toEqual({ totalCount: 1, nodes: [{ project: { code: 'VIS-OPEN' } }] });
     expect(data.programmeNode.projects.totalCount).toBe(1);
     expect(data.programmeNode.fundingTotals.planned).toBe('100.00');
@@ -85,7 +85,7 @@ describe('draft and rejected projects', () => {
     expect(data.projects.totalCount).toBe(3);
     expect(data.node).toEqual({ id: ids.draft });
     expect(data.project).toEqual({ id: ids.draft });
-    expect(data.search.map((hit: { node: { code?: string } }) => hit.node.code)).toContain('VIS-DRAFT');
+    expect(data.search.edges.map((hit: { node: { code?: string } }) => hit.node.code)).toContain('VIS-DRAFT');
     expect(data.owner.participations.totalCount).toBe(3);
     expect(data.programmeNode.fundingTotals.planned).toBe('5100.00');
     expect(data.fundingLines.totalCount).toBe(2);

@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, type Opt, PrimaryKey, Property } from '@mikro-orm/core';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { toGlobalId } from '../../shared/relay/global-id';
+import { Node } from '../../shared/relay/node.interface';
 import { DateTime } from '../../shared/scalars';
 
 export enum AuditAction {
@@ -23,7 +24,7 @@ registerEnumType(AuditAction, {
  * One change to one record, written in the same transaction as the change. Append-only: a trigger
  * refuses UPDATE and DELETE on this table, whoever connects.
  */
-@ObjectType({ description: 'One recorded change: who, when, through which operation, and field-level before/after values.' })
+@ObjectType({ implements: Node, description: 'One recorded change: who, when, through which operation, and field-level before/after values.' })
 @Entity()
 @Index({ properties: ['entityType', 'entityId', 'id'] })
 export class AuditEvent {
@@ -81,12 +82,12 @@ export class AuditEvent {
   @Property({ type: 'string', length: 100, nullable: true })
   requestId?: string;
 
-  @Field(() => ID, { name: 'id', description: 'Opaque identifier of the event.' })
+  @Field(() => ID, { name: 'id', description: 'Opaque global identifier, usable with `node(id:)`.' })
   get globalId(): string & Opt {
     return toGlobalId('AuditEvent', this.id);
   }
 
-  @Field(() => ID, { description: 'Global ID of the changed record.' })
+  @Field(() => ID, { description: 'Global ID of the changed record; `node(id:)` fetches it when its type implements Node (memberships, coordinator appointments and the theme, target-group and location links of projects do not).' })
   get entity(): string & Opt {
     return toGlobalId(this.entityType, this.entityId);
   }

@@ -1,14 +1,12 @@
 import { Arg, Args, Ctx, Field, FieldResolver, ID, InputType, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
-import { forbidden } from '../../shared/errors';
 import { ConnectionArgs, ConnectionType, OrderDirection, type Connection } from '../../shared/relay/connection';
 import { decodeGlobalId, decodeEntityId } from '../../shared/relay/global-id';
 import { rootConnection, type ListSpec } from '../../shared/relay/keyset';
 import { DateTime } from '../../shared/scalars';
 import { GraphQLJSONObject } from 'graphql-scalars';
-import { canReadAuditLog } from '../auth/permissions';
+import { canReadAuditLog, canReadHistory } from '../auth/permissions';
 import { hasSensitiveFields, redactChanges } from '../auth/sensitive-fields';
-import { isMemberOf } from '../auth/viewer';
 import { FundingLine } from '../funding/funding-line.entity';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
@@ -65,13 +63,16 @@ const HISTORY_DESCRIPTION = 'Changes to this record, newest first. Coordinators,
 
 @Resolver()
 export class AuditLogResolver {
-  @Query(() => AuditEventConnection, { description: 'Every recorded change, newest first. Coordinators and analysts only.' })
+  // Empty rather than FORBIDDEN, so that a portal query asking for it beside other fields keeps them.
+  @Query(() => AuditEventConnection, {
+    description: 'Every recorded change, newest first. Coordinators and analysts; empty for others (see `viewer.viewerCanReadAuditLog`).',
+  })
   auditLog(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => AuditLogFilter, { nullable: true, description: 'Conditions the events must meet.' }) filter: AuditLogFilter | null,
     @Ctx() { em, viewer }: Context,
   ): Promise<Connection<AuditEvent>> {
-    if (!canReadAuditLog(viewer)) throw forbidden('The audit log is for coordinators and analysts');
+    if (!canReadAuditLog(viewer)) return Promise.resolve(emptyConnection());
     const entity = filter?.entity ? decodeGlobalId(filter.entity, 'filter.entity') : undefined;
     const accountId = filter?.account ? decodeEntityId(filter.account, ['Account'], 'filter.account') : undefined;
     return rootConnection(em, args, () =>
@@ -113,8 +114,7 @@ export class AuditEventResolver {
 export class OrganisationHistoryResolver {
   @FieldResolver(() => AuditEventConnection, { description: HISTORY_DESCRIPTION })
   history(@Root() organisation: Organisation, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context): Promise<Connection<AuditEvent>> {
-    const allowed = canReadAuditLog(ctx.viewer) || isMemberOf(ctx.viewer, organisation.id);
-    return allowed ? history(ctx, 'Organisation', organisation.id, args) : Promise.resolve(emptyConnection());
+    return canReadHistory(ctx.viewer, 'Organisation', organisation.id) ? history(ctx, 'Organisation', organisation.id, args) : Promise.resolve(emptyConnection());
   }
 }
 
@@ -122,7 +122,7 @@ export class OrganisationHistoryResolver {
 export class ProjectHistoryResolver {
   @FieldResolver(() => AuditEventConnection, { description: HISTORY_DESCRIPTION })
   history(@Root() project: Project, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context): Promise<Connection<AuditEvent>> {
-    return canReadAuditLog(ctx.viewer) ? history(ctx, 'Project', project.id, args) : Promise.resolve(emptyConnection());
+    return canReadHistory(ctx.viewer, 'Project', project.id) ? history(ctx, 'Project', project.id, args) : Promise.resolve(emptyConnection());
   }
 }
 
@@ -130,7 +130,7 @@ export class ProjectHistoryResolver {
 export class ProgrammeHistoryResolver {
   @FieldResolver(() => AuditEventConnection, { description: HISTORY_DESCRIPTION })
   history(@Root() programme: Programme, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context): Promise<Connection<AuditEvent>> {
-    return canReadAuditLog(ctx.viewer) ? history(ctx, 'Programme', programme.id, args) : Promise.resolve(emptyConnection());
+    return canReadHistory(ctx.viewer, 'Programme', programme.id) ? history(ctx, 'Programme', programme.id, args) : Promise.resolve(emptyConnection());
   }
 }
 
@@ -138,6 +138,6 @@ export class ProgrammeHistoryResolver {
 export class FundingLineHistoryResolver {
   @FieldResolver(() => AuditEventConnection, { description: HISTORY_DESCRIPTION })
   history(@Root() line: FundingLine, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context): Promise<Connection<AuditEvent>> {
-    return canReadAuditLog(ctx.viewer) ? history(ctx, 'FundingLine', line.id, args) : Promise.resolve(emptyConnection());
+    return canReadHistory(ctx.viewer, 'FundingLine', line.id) ? history(ctx, 'FundingLine', line.id, args) : Promise.resolve(emptyConnection());
   }
 }

@@ -1,12 +1,13 @@
 import { Entity, Enum, Index, ManyToOne, Opt, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
+import { Node } from '../../shared/relay/node.interface';
 import { DateTime } from '../../shared/scalars';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { AccountKind, GlobalRole, TokenScope } from './auth.enums';
 
-@ObjectType({ description: 'A person or a portal integration that signs in to Silta.' })
+@ObjectType({ implements: Node, description: 'A person or a portal integration that signs in to Silta.' })
 @Entity()
 @Unique({ properties: ['oidcIssuer', 'oidcSubject'] })
 export class Account extends BaseEntity {
@@ -61,7 +62,7 @@ export class ProgrammeCoordinator extends BaseEntity {
 }
 
 /** An API token; only its SHA-256 hash is stored, the token itself is shown once. */
-@ObjectType({ description: 'An API token of an account (the secret itself is shown only once, when issued).' })
+@ObjectType({ implements: Node, description: 'An API token of an account (the secret itself is shown only once, when issued).' })
 @Entity()
 export class ApiToken extends BaseEntity {
   @Index()

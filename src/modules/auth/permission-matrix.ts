@@ -84,8 +84,9 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   read('Organisation.internalNotes', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Project.internalNotes', ['COORDINATOR', 'ANALYST', 'ADMIN']),
   read('draft and rejected projects (every road)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'ANALYST', 'ADMIN']),
-  read('auditLog', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN'], F),
+  read('auditLog', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Organisation.history', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
+  read("node(id:) of an organisation's AuditEvent", ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
 ];
 
 const SYMBOL: Record<Outcome, string> = { allowed: '✓', UNAUTHENTICATED: 'UNAUTHENTICATED', FORBIDDEN: 'FORBIDDEN', hidden: 'hidden' };

@@ -86,6 +86,14 @@ export function canReadAuditLog(viewer: Viewer): boolean {
 }
 
 /**
+ * A record's change history and each event in it (`history`, `node(id:)`): whoever reads the audit
+ * log, and an organisation's own members for their organisation's changes.
+ */
+export function canReadHistory(viewer: Viewer, entityType: string, entityId: string | number): boolean {
+  return canReadAuditLog(viewer) || (entityType === 'Organisation' && isMemberOf(viewer, Number(entityId)));
+}
+
+/**
  * Editing a project in its current status. Closed projects (rejected, completed, cancelled) are the
  * record of what happened: only the programme's coordinators and admins may still correct them.
  */

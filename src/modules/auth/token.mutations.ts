@@ -52,7 +52,7 @@ export class RevokeApiTokenPayload {
 
 @Resolver()
 export class ApiTokenMutationResolver {
-  @Mutation(() => CreateApiTokenPayload, { description: 'Issue an API token for the calling account. Any signed-in account with write access.' })
+  @Mutation(() => CreateApiTokenPayload, { nullable: true, description: 'Issue an API token for the calling account. Any signed-in account with write access.' })
   async createApiToken(@Arg('input', () => CreateApiTokenInput, { description: 'The token.' }) input: CreateApiTokenInput, @Ctx() ctx: Context) {
     let secret: string | null = null;
     const outcome = await runMutation(ctx, { operation: 'createApiToken' }, async ({ em }) => {
@@ -74,7 +74,7 @@ export class ApiTokenMutationResolver {
     return { secret: outcome.result ? secret : null, apiToken: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => RevokeApiTokenPayload, { description: 'Revoke one of your own tokens (admins: anyone’s).' })
+  @Mutation(() => RevokeApiTokenPayload, { nullable: true, description: 'Revoke one of your own tokens (admins: anyone’s).' })
   async revokeApiToken(@Arg('input', () => RevokeApiTokenInput, { description: 'Which token.' }) input: RevokeApiTokenInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'revokeApiToken' }, async ({ em }) => {
       const id = decodeEntityId(input.id, ['ApiToken'], 'input.id');

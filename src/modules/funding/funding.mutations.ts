@@ -131,6 +131,7 @@ async function checkCeilings(
 @Resolver()
 export class FundingMutationResolver {
   @Mutation(() => CreateFundingLinePayload, {
+    nullable: true,
     description:
       "Add a funding line or decision to a project. The project's programme's coordinators only. " +
       'A decision over a hard annual ceiling gives CEILING_EXCEEDED unless confirmed with overrideCeiling; approximate ceilings never block.',
@@ -158,6 +159,7 @@ export class FundingMutationResolver {
   }
 
   @Mutation(() => UpdateFundingLinePayload, {
+    nullable: true,
     description:
       "Change a funding line or decision. The project's programme's coordinators only. " +
       'Raising a decision over a hard annual ceiling gives CEILING_EXCEEDED unless confirmed with overrideCeiling; lowering one is always allowed.',
@@ -194,7 +196,7 @@ export class FundingMutationResolver {
     return { fundingLine: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => DeleteFundingLinePayload, { description: "Remove a funding line or decision. The project's programme's coordinators only." })
+  @Mutation(() => DeleteFundingLinePayload, { nullable: true, description: "Remove a funding line or decision. The project's programme's coordinators only." })
   async deleteFundingLine(@Arg('input', () => DeleteFundingLineInput, { description: 'Which funding line.' }) input: DeleteFundingLineInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'deleteFundingLine' }, async ({ em }) => {
       const { line, project } = await findFundingLine(em, ctx.viewer, input.id);

@@ -1,10 +1,11 @@
 import { Entity, ManyToOne, Property, type Ref } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
+import { Node } from '../../shared/relay/node.interface';
 import { Organisation } from './organisation.entity';
 
 /** Kept as its own type so that visibility rules can hide contact details from anonymous readers. */
-@ObjectType({ description: 'A contact person (yhteyshenkilö) of an organisation.' })
+@ObjectType({ implements: Node, description: 'A contact person (yhteyshenkilö) of an organisation.' })
 @Entity()
 export class ContactPerson extends BaseEntity {
   @ManyToOne(() => Organisation, { ref: true, deleteRule: 'cascade', index: true })

@@ -1,9 +1,10 @@
 import { Entity, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
+import { Node } from '../../shared/relay/node.interface';
 import { Organisation } from './organisation.entity';
 
-@ObjectType({ description: "An organisation's identifier in another register (EURA, HYRRA, KOHESIO, KEEP, …)." })
+@ObjectType({ implements: Node, description: "An organisation's identifier in another register (EURA, HYRRA, KOHESIO, KEEP, …)." })
 @Entity()
 @Unique({ properties: ['system', 'value'] })
 export class ExternalId extends BaseEntity {

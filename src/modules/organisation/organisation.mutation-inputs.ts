@@ -111,14 +111,21 @@ export class ArchiveOrganisationInput {
   expectedVersion?: number | null;
 }
 
-@InputType({ description: 'Add or remove a member (PARTNER) of an organisation.' })
-export class OrganisationMemberInput {
+/** Fields shared by adding and removing a member; each mutation still has its own input type (this one is never in the schema). */
+@InputType()
+export abstract class OrganisationMemberFields {
   @Field(() => ID, { description: 'The organisation.' })
   organisation!: string;
 
   @Field(() => ID, { description: 'The account (an Account ID).' })
   account!: string;
 }
+
+@InputType({ description: 'Make an account a member (PARTNER) of an organisation.' })
+export class AddOrganisationMemberInput extends OrganisationMemberFields {}
+
+@InputType({ description: 'Remove a member (PARTNER) from an organisation.' })
+export class RemoveOrganisationMemberInput extends OrganisationMemberFields {}
 
 @ObjectType({ description: 'Result of a mutation on an organisation.' })
 export class OrganisationPayload {

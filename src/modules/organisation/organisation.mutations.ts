@@ -20,7 +20,8 @@ import {
   ArchiveOrganisationInput,
   type ContactPersonInput,
   CreateOrganisationInput,
-  OrganisationMemberInput,
+  AddOrganisationMemberInput,
+  RemoveOrganisationMemberInput,
   UpdateOrganisationInput,
 } from './organisation.mutation-inputs';
 
@@ -103,7 +104,7 @@ async function findOrganisation(em: EntityManager, id: string, field: string): P
 
 @Resolver()
 export class OrganisationMutationResolver {
-  @Mutation(() => CreateOrganisationPayload, { description: 'Register an organisation; the caller becomes its member. Any signed-in account with write access.' })
+  @Mutation(() => CreateOrganisationPayload, { nullable: true, description: 'Register an organisation; the caller becomes its member. Any signed-in account with write access.' })
   async createOrganisation(@Arg('input', () => CreateOrganisationInput, { description: 'The organisation.' }) input: CreateOrganisationInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canCreateOrganisation(ctx.viewer)) throw forbidden('You may not create organisations');
     const outcome = await runMutation(ctx, { operation: 'createOrganisation', idempotencyKey: input.idempotencyKey, input, resultEntity: Organisation }, async ({ em, flush }) => {
@@ -136,7 +137,7 @@ export class OrganisationMutationResolver {
     return { organisation: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => UpdateOrganisationPayload, { description: "Change an organisation. Its members, coordinators and admins; internal notes only coordinators and admins." })
+  @Mutation(() => UpdateOrganisationPayload, { nullable: true, description: "Change an organisation. Its members, coordinators and admins; internal notes only coordinators and admins." })
   async updateOrganisation(@Arg('input', () => UpdateOrganisationInput, { description: 'The changes.' }) input: UpdateOrganisationInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'updateOrganisation' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.id, 'input.id');
@@ -174,7 +175,7 @@ export class OrganisationMutationResolver {
     return { organisation: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => ArchiveOrganisationPayload, { description: 'Archive an organisation: it stays readable with `archivedAt` set and can no longer be edited.' })
+  @Mutation(() => ArchiveOrganisationPayload, { nullable: true, description: 'Archive an organisation: it stays readable with `archivedAt` set and can no longer be edited.' })
   async archiveOrganisation(@Arg('input', () => ArchiveOrganisationInput, { description: 'Which organisation.' }) input: ArchiveOrganisationInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'archiveOrganisation' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.id, 'input.id');
@@ -188,8 +189,8 @@ export class OrganisationMutationResolver {
     return { organisation: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => AddOrganisationMemberPayload, { description: "Make an account a member (PARTNER) of the organisation. The organisation's members and admins." })
-  async addOrganisationMember(@Arg('input', () => OrganisationMemberInput, { description: 'Organisation and account.' }) input: OrganisationMemberInput, @Ctx() ctx: Context) {
+  @Mutation(() => AddOrganisationMemberPayload, { nullable: true, description: "Make an account a member (PARTNER) of the organisation. The organisation's members and admins." })
+  async addOrganisationMember(@Arg('input', () => AddOrganisationMemberInput, { description: 'Organisation and account.' }) input: AddOrganisationMemberInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'addOrganisationMember' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');
@@ -207,8 +208,8 @@ export class OrganisationMutationResolver {
     return { organisation: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => RemoveOrganisationMemberPayload, { description: "Remove a member from the organisation. The organisation's members and admins." })
-  async removeOrganisationMember(@Arg('input', () => OrganisationMemberInput, { description: 'Organisation and account.' }) input: OrganisationMemberInput, @Ctx() ctx: Context) {
+  @Mutation(() => RemoveOrganisationMemberPayload, { nullable: true, description: "Remove a member from the organisation. The organisation's members and admins." })
+  async removeOrganisationMember(@Arg('input', () => RemoveOrganisationMemberInput, { description: 'Organisation and account.' }) input: RemoveOrganisationMemberInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'removeOrganisationMember' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');

@@ -1,6 +1,7 @@
 import { Check, Entity, Enum, ManyToOne, Property, type Ref, Unique } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
+import { Node } from '../../shared/relay/node.interface';
 import { Euros, LocalDate } from '../../shared/scalars';
 import { AreaType } from '../geography/geography.enums';
 import { PostalArea } from '../geography/postal-area.entity';
@@ -9,7 +10,7 @@ import { Organisation } from '../organisation/organisation.entity';
 import { DecisionOutcome } from './programme.enums';
 import { Programme } from './programme.entity';
 
-@ObjectType({ description: "A postal-code area in a programme's territory, marked urban or rural." })
+@ObjectType({ implements: Node, description: "A postal-code area in a programme's territory, marked urban or rural." })
 @Entity()
 @Unique({ properties: ['programme', 'postalArea'] })
 export class ProgrammeArea extends BaseEntity {
@@ -24,7 +25,7 @@ export class ProgrammeArea extends BaseEntity {
   areaType!: AreaType;
 }
 
-@ObjectType({ description: 'An organisation that funds a programme, and from which source (rahoittaja).' })
+@ObjectType({ implements: Node, description: 'An organisation that funds a programme, and from which source (rahoittaja).' })
 @Entity()
 @Unique({ properties: ['programme', 'organisation', 'source'] })
 export class ProgrammeFunder extends BaseEntity {
@@ -40,6 +41,7 @@ export class ProgrammeFunder extends BaseEntity {
 }
 
 @ObjectType({
+  implements: Node,
   description:
     'An ESR priority axis (toimintalinja) and specific objective (erityistavoite) that a programme funds, e.g. toimintalinja 5, ET 9.1.',
 })
@@ -64,6 +66,7 @@ export class ProgrammeObjective extends BaseEntity {
 }
 
 @ObjectType({
+  implements: Node,
   description:
     'An annual ceiling on what a programme may grant from one or more sources together, e.g. Kake: at most 300 000 € a year ESR + state.',
 })
@@ -91,7 +94,7 @@ export class ProgrammeCeiling extends BaseEntity {
   approximate: boolean = false;
 }
 
-@ObjectType({ description: 'A decision that set up or changed a programme, e.g. "Kaupunginhallitus 2.10.2017 § 120".' })
+@ObjectType({ implements: Node, description: 'A decision that set up or changed a programme, e.g. "Kaupunginhallitus 2.10.2017 § 120".' })
 @Entity()
 export class ProgrammeDecision extends BaseEntity {
   @ManyToOne(() => Programme, { ref: true, deleteRule: 'cascade', index: true })

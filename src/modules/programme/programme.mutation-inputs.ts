@@ -141,11 +141,18 @@ export class AddProgrammeDecisionInput {
   summary?: string | null;
 }
 
-@InputType({ description: 'Make an account a coordinator of a programme, or stop it being one (admins only).' })
-export class ProgrammeCoordinatorInput {
+/** Fields shared by appointing and removing a coordinator; each mutation still has its own input type (this one is never in the schema). */
+@InputType()
+export abstract class ProgrammeCoordinatorFields {
   @Field(() => ID, { description: 'The programme.' })
   programme!: string;
 
   @Field(() => ID, { description: 'The account (an Account ID).' })
   account!: string;
 }
+
+@InputType({ description: 'Make an account a coordinator of a programme (admins only).' })
+export class AddProgrammeCoordinatorInput extends ProgrammeCoordinatorFields {}
+
+@InputType({ description: 'Stop an account being a coordinator of a programme (admins only).' })
+export class RemoveProgrammeCoordinatorInput extends ProgrammeCoordinatorFields {}

@@ -19,7 +19,8 @@ import { Programme } from './programme.entity';
 import {
   AddProgrammeDecisionInput,
   CreateProgrammeInput,
-  ProgrammeCoordinatorInput,
+  AddProgrammeCoordinatorInput,
+  RemoveProgrammeCoordinatorInput,
   RemoveProgrammeAreaInput,
   RemoveProgrammeCeilingInput,
   SetProgrammeAreaInput,
@@ -135,7 +136,7 @@ function canonicalSources(sources: readonly FundingSource[]): FundingSource[] {
 
 @Resolver()
 export class ProgrammeMutationResolver {
-  @Mutation(() => CreateProgrammePayload, { description: 'Register a funding programme. Admins only.' })
+  @Mutation(() => CreateProgrammePayload, { nullable: true, description: 'Register a funding programme. Admins only.' })
   async createProgramme(@Arg('input', () => CreateProgrammeInput, { description: 'The programme.' }) input: CreateProgrammeInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canManageProgramme(ctx.viewer, null)) throw forbidden('Only admins may create programmes');
     const outcome = await runMutation(ctx, { operation: 'createProgramme', idempotencyKey: input.idempotencyKey, input, resultEntity: Programme }, async ({ em }) => {
@@ -157,7 +158,7 @@ export class ProgrammeMutationResolver {
     return { programme: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => UpdateProgrammePayload, { description: "Change a programme. Its coordinators and admins; the code only admins." })
+  @Mutation(() => UpdateProgrammePayload, { nullable: true, description: "Change a programme. Its coordinators and admins; the code only admins." })
   async updateProgramme(@Arg('input', () => UpdateProgrammeInput, { description: 'The changes.' }) input: UpdateProgrammeInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'updateProgramme' }, async ({ em }) => {
       const programme = await findManagedProgramme(em, ctx.viewer, input.id, 'input.id');
@@ -189,6 +190,7 @@ export class ProgrammeMutationResolver {
   }
 
   @Mutation(() => SetProgrammeAreaPayload, {
+    nullable: true,
     description: "Add a postal-code area to the programme's territory, or change its URBAN/RURAL marking. The programme's coordinators and admins.",
   })
   async setProgrammeArea(@Arg('input', () => SetProgrammeAreaInput, { description: 'Programme, postal code and marking.' }) input: SetProgrammeAreaInput, @Ctx() ctx: Context) {
@@ -208,7 +210,7 @@ export class ProgrammeMutationResolver {
     return { programme: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => RemoveProgrammeAreaPayload, { description: "Remove a postal-code area from the programme's territory. The programme's coordinators and admins." })
+  @Mutation(() => RemoveProgrammeAreaPayload, { nullable: true, description: "Remove a postal-code area from the programme's territory. The programme's coordinators and admins." })
   async removeProgrammeArea(@Arg('input', () => RemoveProgrammeAreaInput, { description: 'Programme and postal code.' }) input: RemoveProgrammeAreaInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'removeProgrammeArea' }, async ({ em }) => {
       const programme = await findManagedProgramme(em, ctx.viewer, input.programme, 'input.programme');
@@ -221,6 +223,7 @@ export class ProgrammeMutationResolver {
   }
 
   @Mutation(() => SetProgrammeCeilingPayload, {
+    nullable: true,
     description:
       "Add an annual ceiling to the programme, or change the one with the same sources and year. The programme's coordinators and admins. " +
       'Hard ceilings block funding decisions over them (CEILING_EXCEEDED); approximate ones ("about 100 000 € a year") never block.',
@@ -249,7 +252,7 @@ export class ProgrammeMutationResolver {
     return { programme: outcome.result?.programme ?? null, ceiling: outcome.result?.ceiling ?? null, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => RemoveProgrammeCeilingPayload, { description: "Remove an annual ceiling. The programme's coordinators and admins." })
+  @Mutation(() => RemoveProgrammeCeilingPayload, { nullable: true, description: "Remove an annual ceiling. The programme's coordinators and admins." })
   async removeProgrammeCeiling(@Arg('input', () => RemoveProgrammeCeilingInput, { description: 'Which ceiling.' }) input: RemoveProgrammeCeilingInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'removeProgrammeCeiling' }, async ({ em }) => {
       const key = decodeEntityId(input.id, ['ProgrammeCeiling'], 'input.id');
@@ -263,7 +266,7 @@ export class ProgrammeMutationResolver {
     return { programme: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => AddProgrammeDecisionPayload, { description: "Record a decision that set up or changed the programme. The programme's coordinators and admins." })
+  @Mutation(() => AddProgrammeDecisionPayload, { nullable: true, description: "Record a decision that set up or changed the programme. The programme's coordinators and admins." })
   async addProgrammeDecision(@Arg('input', () => AddProgrammeDecisionInput, { description: 'The decision.' }) input: AddProgrammeDecisionInput, @Ctx() ctx: Context) {
     const outcome = await runMutation(ctx, { operation: 'addProgrammeDecision' }, async ({ em }) => {
       const programme = await findManagedProgramme(em, ctx.viewer, input.programme, 'input.programme');
@@ -286,8 +289,8 @@ export class ProgrammeMutationResolver {
     return { programme: outcome.result?.programme ?? null, decision: outcome.result?.decision ?? null, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => AddProgrammeCoordinatorPayload, { description: 'Make an account a coordinator of the programme. Admins only.' })
-  async addProgrammeCoordinator(@Arg('input', () => ProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: ProgrammeCoordinatorInput, @Ctx() ctx: Context) {
+  @Mutation(() => AddProgrammeCoordinatorPayload, { nullable: true, description: 'Make an account a coordinator of the programme. Admins only.' })
+  async addProgrammeCoordinator(@Arg('input', () => AddProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: AddProgrammeCoordinatorInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canManageCoordinators(ctx.viewer)) throw forbidden('Only admins may appoint coordinators');
     const outcome = await runMutation(ctx, { operation: 'addProgrammeCoordinator' }, async ({ em }) => {
       const programme = await findProgramme(em, input.programme, 'input.programme');
@@ -302,8 +305,8 @@ export class ProgrammeMutationResolver {
     return { programme: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => RemoveProgrammeCoordinatorPayload, { description: 'Stop an account being a coordinator of the programme. Admins only.' })
-  async removeProgrammeCoordinator(@Arg('input', () => ProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: ProgrammeCoordinatorInput, @Ctx() ctx: Context) {
+  @Mutation(() => RemoveProgrammeCoordinatorPayload, { nullable: true, description: 'Stop an account being a coordinator of the programme. Admins only.' })
+  async removeProgrammeCoordinator(@Arg('input', () => RemoveProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: RemoveProgrammeCoordinatorInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canManageCoordinators(ctx.viewer)) throw forbidden('Only admins may remove coordinators');
     const outcome = await runMutation(ctx, { operation: 'removeProgrammeCoordinator' }, async ({ em }) => {
       const programme = await findProgramme(em, input.programme, 'input.programme');

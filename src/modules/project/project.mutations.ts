@@ -215,6 +215,7 @@ async function replaceSets(em: EntityManager, project: Project, references: Refe
 @Resolver()
 export class ProjectMutationResolver {
   @Mutation(() => CreateProjectPayload, {
+    nullable: true,
     description:
       "Create a project as its lead organisation: members of `leadOrganisation`, or the programme's coordinators. It starts as a DRAFT with a LEAD participation for the lead organisation.",
   })
@@ -260,6 +261,7 @@ export class ProjectMutationResolver {
   }
 
   @Mutation(() => UpdateProjectPayload, {
+    nullable: true,
     description:
       "Change a project. The lead organisation's members and the programme's coordinators (admins too); internal notes only coordinators and admins. Rejected, completed and cancelled projects only coordinators and admins.",
   })
@@ -299,6 +301,7 @@ export class ProjectMutationResolver {
   }
 
   @Mutation(() => TransitionProjectPayload, {
+    nullable: true,
     description:
       "Move a project along its life cycle. The programme's coordinators approve and reject; the lead organisation's members (and coordinators) submit, start, complete and cancel. Starting sets the actual start and completing the actual end (the given date or today).",
   })
@@ -332,6 +335,7 @@ export class ProjectMutationResolver {
   }
 
   @Mutation(() => AddProjectParticipantPayload, {
+    nullable: true,
     description: "Add an organisation to a project in a role. Who may: as for `updateProject`.",
   })
   async addProjectParticipant(
@@ -359,6 +363,7 @@ export class ProjectMutationResolver {
   }
 
   @Mutation(() => RemoveProjectParticipantPayload, {
+    nullable: true,
     description: 'Remove a participation from a project; the last LEAD cannot be removed (IN_USE). Who may: as for `updateProject`.',
   })
   async removeProjectParticipant(

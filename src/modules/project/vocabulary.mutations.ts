@@ -114,28 +114,28 @@ async function updateTerm(em: EntityManager, entity: Term, input: UpdateThemeInp
 
 @Resolver()
 export class VocabularyMutationResolver {
-  @Mutation(() => CreateThemePayload, { description: 'Add a theme (teema) to the controlled vocabulary. Coordinators of any programme and admins.' })
+  @Mutation(() => CreateThemePayload, { nullable: true, description: 'Add a theme (teema) to the controlled vocabulary. Coordinators of any programme and admins.' })
   async createTheme(@Arg('input', () => CreateThemeInput, { description: 'The theme.' }) input: CreateThemeInput, @Ctx() ctx: Context) {
     requireVocabularyManager(ctx);
     const outcome = await runMutation(ctx, { operation: 'createTheme' }, ({ em }) => createTerm(em, Theme, input));
     return { theme: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => UpdateThemePayload, { description: `Correct the labels of a theme. Coordinators of any programme and admins. ${RESET_NOTE}` })
+  @Mutation(() => UpdateThemePayload, { nullable: true, description: `Correct the labels of a theme. Coordinators of any programme and admins. ${RESET_NOTE}` })
   async updateTheme(@Arg('input', () => UpdateThemeInput, { description: 'The changes.' }) input: UpdateThemeInput, @Ctx() ctx: Context) {
     requireVocabularyManager(ctx);
     const outcome = await runMutation(ctx, { operation: 'updateTheme' }, ({ em }) => updateTerm(em, Theme, input));
     return { theme: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => CreateTargetGroupPayload, { description: 'Add a target group (kohderyhmä) to the controlled vocabulary. Coordinators of any programme and admins.' })
+  @Mutation(() => CreateTargetGroupPayload, { nullable: true, description: 'Add a target group (kohderyhmä) to the controlled vocabulary. Coordinators of any programme and admins.' })
   async createTargetGroup(@Arg('input', () => CreateTargetGroupInput, { description: 'The target group.' }) input: CreateTargetGroupInput, @Ctx() ctx: Context) {
     requireVocabularyManager(ctx);
     const outcome = await runMutation(ctx, { operation: 'createTargetGroup' }, ({ em }) => createTerm(em, TargetGroup, input));
     return { targetGroup: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => UpdateTargetGroupPayload, { description: `Correct the labels of a target group. Coordinators of any programme and admins. ${RESET_NOTE}` })
+  @Mutation(() => UpdateTargetGroupPayload, { nullable: true, description: `Correct the labels of a target group. Coordinators of any programme and admins. ${RESET_NOTE}` })
   async updateTargetGroup(@Arg('input', () => UpdateTargetGroupInput, { description: 'The changes.' }) input: UpdateTargetGroupInput, @Ctx() ctx: Context) {
     requireVocabularyManager(ctx);
     const outcome = await runMutation(ctx, { operation: 'updateTargetGroup' }, ({ em }) => updateTerm(em, TargetGroup, input));

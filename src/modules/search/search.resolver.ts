@@ -1,12 +1,12 @@
-import { Arg, Ctx, Field, Float, Int, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
+import { Arg, Args, Ctx, Field, Float, Int, ObjectType, Query, Resolver, createUnionType } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../shared/errors';
-import { MAX_PAGE_SIZE } from '../../shared/relay/connection';
+import { ConnectionArgs, PageInfo, buildConnection, parsePageRequest, type Cursor } from '../../shared/relay/connection';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Project } from '../project/project.entity';
 import { MAX_SEARCH_LENGTH } from './search-query';
-import { searchIndex } from './search.service';
+import { countSearch, prepareSearch, searchPage, type SearchHitRow, type SearchPosition } from './search.service';
 
 export const SearchHit = createUnionType({
   name: 'SearchHit',
@@ -15,10 +15,15 @@ export const SearchHit = createUnionType({
   resolveType: (value) => value.constructor.name,
 });
 
-@ObjectType({ description: 'One search result with its relevance.', simpleResolvers: true })
-export class SearchResult {
+type Hit = Organisation | Programme | Project;
+
+@ObjectType({ description: 'One search result with its cursor and relevance.', simpleResolvers: true })
+export class SearchResultEdge {
+  @Field(() => String, { description: 'Opaque cursor of this result, for `after`/`before`.' })
+  cursor!: string;
+
   @Field(() => SearchHit, { description: 'The organisation, programme or project found.' })
-  node!: typeof SearchHit;
+  node!: Hit;
 
   @Field(() => Float, {
     description: 'Relevance: full-text rank (Finnish stemming, title weighted over text) plus trigram word similarity of the name or title (typos).',
@@ -26,32 +31,71 @@ export class SearchResult {
   score!: number;
 }
 
+@ObjectType({ description: 'A page of search results, best first (Relay cursor connection).', simpleResolvers: true })
+export class SearchResultConnection {
+  @Field(() => [SearchResultEdge], { description: 'Results with their cursors and scores.' })
+  edges!: SearchResultEdge[];
+
+  @Field(() => [SearchHit], { description: 'Results without cursors, for convenience.' })
+  nodes!: Hit[];
+
+  @Field(() => PageInfo, { description: 'Paging information.' })
+  pageInfo!: PageInfo;
+
+  @Field(() => Int, { description: 'Total number of results for the query, across all pages (counted only when asked for).' })
+  totalCount!: number;
+}
+
+const TYPES: readonly SearchHitRow['type'][] = ['Organisation', 'Programme', 'Project'];
+
+/** A cursor is (score, "Type:id"); anything else did not come from this connection. */
+function positionOf(cursor: Cursor, argumentName: string): SearchPosition {
+  const match = typeof cursor.key === 'string' ? /^([A-Za-z]+):(\d{1,15})$/.exec(cursor.key) : null;
+  const type = match?.[1] as SearchHitRow['type'] | undefined;
+  if (typeof cursor.value !== 'number' || !Number.isFinite(cursor.value) || !match || !type || !TYPES.includes(type)) {
+    throw badUserInput('This is not a cursor from `search`', argumentName);
+  }
+  return { score: cursor.value, type, id: Number(match[2]) };
+}
+
+function loadHit({ loaders }: Context, hit: SearchHitRow): Promise<Hit | null> {
+  if (hit.type === 'Organisation') return loaders.organisationsById.load(hit.id);
+  if (hit.type === 'Programme') return loaders.programmesById.load(hit.id);
+  return loaders.projectsById.load(hit.id);
+}
+
 @Resolver()
 export class SearchResolver {
-  @Query(() => [SearchResult], {
+  @Query(() => SearchResultConnection, {
     description:
-      'One search box over organisations, projects and programmes: Finnish stemming ("nuorten" finds "nuoret"), typo tolerance through trigrams, ranked best first.',
+      'One search box over organisations, projects and programmes: Finnish stemming ("nuorten" finds "nuoret"), typo tolerance through trigrams, ranked best first and paged with `first`/`after` (or `last`/`before`).',
   })
   async search(
     @Arg('query', () => String, { description: `Words to look for (at most ${MAX_SEARCH_LENGTH} characters).` }) query: string,
-    @Arg('first', () => Int, { defaultValue: 10, description: `How many results (1–${MAX_PAGE_SIZE}).` }) first: number,
-    @Ctx() { em, loaders }: Context,
-  ): Promise<SearchResult[]> {
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<SearchResultConnection> {
     if (query.length > MAX_SEARCH_LENGTH) throw badUserInput(`\`query\` is limited to ${MAX_SEARCH_LENGTH} characters`, 'query');
-    if (first < 1 || first > MAX_PAGE_SIZE) throw badUserInput(`\`first\` must be between 1 and ${MAX_PAGE_SIZE}, got ${first}`, 'first');
-    const hits = await searchIndex(em, query, first);
-    const nodes = await Promise.all(
-      hits.map((hit) =>
-        hit.type === 'Organisation'
-          ? loaders.organisationsById.load(hit.id)
-          : hit.type === 'Programme'
-            ? loaders.programmesById.load(hit.id)
-            : loaders.projectsById.load(hit.id),
-      ),
+    const page = parsePageRequest(args);
+    const position = page.cursor ? positionOf(page.cursor, page.backward ? 'before' : 'after') : undefined;
+    const prepared = await prepareSearch(ctx.em, query);
+    // One row more than the page tells whether another page exists.
+    const rows = prepared ? await searchPage(ctx.em, prepared, { limit: page.limit + 1, backward: page.backward, position }) : [];
+    const connection = buildConnection(
+      rows.map((row) => ({ node: row, cursor: { value: row.score, key: `${row.type}:${row.id}` } })),
+      page,
+      () => (prepared ? countSearch(ctx.em, prepared) : Promise.resolve(0)),
     );
-    return hits.flatMap((hit, index) => {
+    const nodes = await Promise.all(connection.edges.map((edge) => loadHit(ctx, edge.node)));
+    const edges = connection.edges.flatMap((edge, index) => {
       const node = nodes[index];
-      return node ? [{ node, score: Math.round(hit.score * 10_000) / 10_000 }] : [];
+      return node ? [{ cursor: edge.cursor, node, score: Math.round(edge.node.score * 10_000) / 10_000 }] : [];
+    });
+    return Object.assign(new SearchResultConnection(), {
+      edges,
+      nodes: edges.map((edge) => edge.node),
+      pageInfo: connection.pageInfo,
+      totalCount: connection.totalCount,
     });
   }
 }

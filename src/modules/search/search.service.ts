@@ -17,14 +17,21 @@ const SOURCES = [
   { type: 'Project', table: 'project', document: PROJECT_SEARCH_DOCUMENT, name: 'title' },
 ] as const;
 
+/** A search ready to run: one `union all` over the three types, with its bindings. */
+export interface PreparedSearch {
+  sql: string;
+  bindings: unknown[];
+}
+
 /**
- * Ranked hits over the three types in one statement. Words are stemmed by PostgreSQL's Finnish
- * Snowball stemmer (stop words drop out) and matched by stem or stem prefix; names and titles also
- * match by trigram word similarity (`<%`, index-backed), which forgives typos.
+ * The ranked hits of a search text over the three types, as SQL. Words are stemmed by PostgreSQL's
+ * Finnish Snowball stemmer (stop words drop out) and matched by stem or stem prefix; names and titles
+ * also match by trigram word similarity (`<%`, index-backed), which forgives typos. Null when no word
+ * is left to look for.
  */
-export async function searchIndex(em: EntityManager, text: string, limit: number): Promise<SearchHitRow[]> {
+export async function prepareSearch(em: EntityManager, text: string): Promise<PreparedSearch | null> {
   const words = searchWords(text);
-  if (words.length === 0) return [];
+  if (words.length === 0) return null;
   const stems = await em.execute<{ stem: string | null }[]>(
     `select (ts_lexize('finnish_stem', w))[1] as stem
      from unnest(array[${words.map(() => '?').join(', ')}]::text[]) with ordinality as u(w, n) order by n`,
@@ -32,7 +39,7 @@ export async function searchIndex(em: EntityManager, text: string, limit: number
   );
   // Stop words (ja, on, …) have no stem: they neither match nor count for similarity.
   const kept = words.filter((_, index) => stems[index]?.stem);
-  if (kept.length === 0) return [];
+  if (kept.length === 0) return null;
   const terms = stems
     .map((row) => row.stem)
     .filter((stem): stem is string => stem !== null && stem !== '')
@@ -42,18 +49,51 @@ export async function searchIndex(em: EntityManager, text: string, limit: number
     });
   const tsquery = terms.join(' & ');
   const phrase = kept.join(' ');
+  // float8, so that a score read into JavaScript and sent back in a cursor compares equal to itself.
   const selects = SOURCES.map(
     (source) => `
       select '${source.type}' as type, t.id,
-             ${tsquery ? `ts_rank(${source.document}, q.query)` : '0'} + word_similarity(?, t.${source.name}) as score
+             (${tsquery ? `ts_rank(${source.document}, q.query)` : '0'} + word_similarity(?, t.${source.name}))::float8 as score
       from ${source.table} t, (select ${tsquery ? "to_tsquery('simple', ?)" : 'null::tsquery'} as query) q
       where (${tsquery ? `${source.document} @@ q.query or ` : ''}? <% t.${source.name})`,
   );
   // Hidden projects are left out by row-level security.
-  const params = SOURCES.flatMap(() => (tsquery ? [phrase, tsquery, phrase] : [phrase, phrase]));
-  const rows = await em.execute<{ type: SearchHitRow['type']; id: number; score: string }[]>(
-    `${selects.join(' union all ')} order by score desc, type, id limit ?`,
-    [...params, limit],
+  const bindings = SOURCES.flatMap(() => (tsquery ? [phrase, tsquery, phrase] : [phrase, phrase]));
+  return { sql: selects.join(' union all '), bindings };
+}
+
+/** A position in the ranking: (score desc, type, id). */
+export interface SearchPosition {
+  score: number;
+  type: SearchHitRow['type'];
+  id: number;
+}
+
+/**
+ * One page of hits in rank order (best first, ties by type and id), after or before a position;
+ * `limit` rows at most. Backward pages come back in reverse order, as `buildConnection` expects.
+ */
+export async function searchPage(
+  em: EntityManager,
+  search: PreparedSearch,
+  page: { limit: number; backward: boolean; position?: SearchPosition },
+): Promise<SearchHitRow[]> {
+  const { position, backward } = page;
+  const keyset = position
+    ? backward
+      ? 'where score > ? or (score = ? and (type, id) < (?, ?))'
+      : 'where score < ? or (score = ? and (type, id) > (?, ?))'
+    : '';
+  const order = backward ? 'score asc, type desc, id desc' : 'score desc, type asc, id asc';
+  const rows = await em.execute<{ type: SearchHitRow['type']; id: number; score: number | string }[]>(
+    `select type, id, score from (${search.sql}) hits ${keyset} order by ${order} limit ?`,
+    [...search.bindings, ...(position ? [position.score, position.score, position.type, position.id] : []), page.limit],
   );
   return rows.map((row) => ({ type: row.type, id: Number(row.id), score: Number(row.score) }));
+}
+
+/** How many hits the search has in all, for `totalCount`. */
+export async function countSearch(em: EntityManager, search: PreparedSearch): Promise<number> {
+  const [row] = await em.execute<{ n: number }[]>(`select count(*)::int as n from (${search.sql}) hits`, search.bindings);
+  return Number(row?.n ?? 0);
 }
