@@ -150,7 +150,10 @@ export class Loaders {
 
 /** Everything a resolver gets: who asks, one EntityManager fork and one loader set per request. */
 export interface Context {
+  /** Ours (a UUID), in logs, the audit trail and the `x-request-id` response header. */
   requestId: string;
+  /** The caller's own well-formed `x-request-id`, if it sent one; recorded beside ours, never instead. */
+  clientRequestId: string | null;
   logger: Logger;
   viewer: Viewer;
   em: EntityManager;
@@ -163,8 +166,9 @@ export async function createContext(
   authorization: string | undefined,
   requestId: string,
   logger: Logger,
+  clientRequestId: string | null = null,
 ): Promise<Context> {
   const em = orm.em.fork();
   const viewer = await authenticator.authenticate(em, authorization);
-  return { requestId, logger: viewer.accountId ? logger.child({ accountId: viewer.accountId }) : logger, viewer, em, loaders: new Loaders(em, viewer) };
+  return { requestId, clientRequestId, logger: viewer.accountId ? logger.child({ accountId: viewer.accountId }) : logger, viewer, em, loaders: new Loaders(em, viewer) };
 }

@@ -99,6 +99,7 @@ export async function runMutation<T extends object>(
         organisationId: null as number | null,
         operation: options.operation,
         requestId: ctx.requestId,
+        clientRequestId: ctx.clientRequestId,
       };
       const flush = async (): Promise<void> => void (await flushWithAudit(em, actor));
       const result = await body({ em, ctx, actingFor: (id) => (actor.organisationId = id), flush });
