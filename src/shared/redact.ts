@@ -19,7 +19,8 @@ const ERROR_CARRIERS = new Set(['body', 'rawBody', 'config', 'request', 'respons
 
 /** Credentials recognised by their shape wherever they occur in text. Values stop at quotes and backslashes so JSON stays valid. */
 const SECRET_TEXT: [RegExp, string][] = [
-  [/\b(Bearer|Basic|Token)\s+[^\s"'\\,;]+/gi, `$1 ${REDACTED}`],
+  [/\b([Bb]earer)\s+[^\s"'\\,;]+/g, `$1 ${REDACTED}`],
+  [/\bBasic\s+[A-Za-z0-9+/=]{8,}/g, `Basic ${REDACTED}`],
   [/\bsilta_[A-Za-z0-9_-]{40,}/g, `silta_${REDACTED}`],
   [/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*/g, REDACTED],
   // postgres://user:password@host — the password of any URL with user information.
