@@ -105,6 +105,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
 
   const apollo = new ApolloServer<AppContext>({
     schema,
+    // Apollo's own messages go through the same redacting logger as ours, not straight to the console.
+    logger,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo would re-send the signal after stopping itself.
     stopOnTerminationSignals: false,
