@@ -46,6 +46,17 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
+      // Every logger comes from one factory, so none can skip the redaction of secrets.
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: ['pino', 'pino-http', 'pino-std-serializers'].map((name) => ({
+            name,
+            allowTypeImports: true,
+            message: 'Make loggers with createLogger/createHttpLogger from src/shared/logger.ts: they redact secrets.',
+          })),
+        },
+      ],
     },
   },
   {
@@ -75,6 +86,10 @@ module.exports = tseslint.config(
         },
       ],
     },
+  },
+  {
+    files: ['src/shared/logger.ts'],
+    rules: { '@typescript-eslint/no-restricted-imports': 'off' },
   },
   {
     // The CLI prints to the terminal; jest's global setup/teardown must be default exports.

@@ -4,10 +4,12 @@ import { Migration20261128033923_initial } from './Migration20261128033923_initi
 import { Migration20261128041451_accounts_audit_versions } from './Migration20261128041451_accounts_audit_versions';
 import { Migration20261128053208_list_order_indexes } from './Migration20261128053208_list_order_indexes';
 import { Migration20261130114619_row_level_security } from './Migration20261130114619_row_level_security';
+import { Migration20261130114830_audit_client_request_id } from './Migration20261130114830_audit_client_request_id';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
   { name: 'Migration20261128041451_accounts_audit_versions', class: Migration20261128041451_accounts_audit_versions },
   { name: 'Migration20261128053208_list_order_indexes', class: Migration20261128053208_list_order_indexes },
   { name: 'Migration20261130114619_row_level_security', class: Migration20261130114619_row_level_security },
+  { name: 'Migration20261130114830_audit_client_request_id', class: Migration20261130114830_audit_client_request_id },
 ];

@@ -7,7 +7,6 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
-import { pinoHttp } from 'pino-http';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
 import { Authenticator } from './modules/auth/authenticate';
@@ -20,6 +19,7 @@ import { LeakyBuckets } from './shared/limits/leaky-bucket';
 import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
+import { createHttpLogger } from './shared/logger';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -36,7 +36,13 @@ export interface App {
 /** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
 type AppContext = Context & LimitsContext;
 
-const REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
+
+/** A caller's own `x-request-id`, when well-formed: kept beside ours for correlation, never trusted as ours. */
+function clientRequestIdOf(req: http.IncomingMessage): string | null {
+  const given = req.headers['x-request-id'];
+  return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : null;
+}
 /** Codes that describe the client's request; anything else is masked as an internal error. */
 const CLIENT_CODES = new Set<string>([
   ErrorCode.BAD_USER_INPUT,
@@ -126,6 +132,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
 
   const apollo = new ApolloServer<AppContext>({
     schema,
+    // Apollo's own messages go through the same redacting logger as ours, not straight to the console.
+    logger,
     includeStacktraceInErrorResponses: false,
     // main.ts owns SIGTERM/SIGINT: Apollo would re-send the signal after stopping itself.
     stopOnTerminationSignals: false,
@@ -156,13 +164,18 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   await apollo.start();
 
   app.use(
-    pinoHttp({
-      logger,
+    createHttpLogger(logger, {
+      // The request ID in logs and the audit trail is always ours: a client could otherwise forge one.
       genReqId: (req, res) => {
-        const given = req.headers['x-request-id'];
-        const id = typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+        const id = randomUUID();
         res.setHeader('x-request-id', id);
+        const clientRequestId = clientRequestIdOf(req);
+        if (clientRequestId) res.setHeader('x-client-request-id', clientRequestId);
         return id;
+      },
+      customProps: (req) => {
+        const clientRequestId = clientRequestIdOf(req);
+        return clientRequestId ? { clientRequestId } : {};
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
@@ -191,7 +204,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const inFlight = new InFlight();
   const graphql = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
-      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs);
+      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs, clientRequestIdOf(req));
       // The timeout answers outside Apollo: it abandons the transaction and reports the cost from here.
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };

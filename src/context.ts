@@ -155,7 +155,10 @@ export class Loaders {
 
 /** Everything a resolver gets: who asks, one EntityManager fork and one loader set per request. */
 export interface Context {
+  /** Ours (a UUID), in logs, the audit trail and the `x-request-id` response header. */
   requestId: string;
+  /** The caller's own well-formed `x-request-id`, if it sent one; recorded beside ours, never instead. */
+  clientRequestId: string | null;
   logger: Logger;
   viewer: Viewer;
   em: EntityManager;
@@ -171,6 +174,7 @@ export async function createContext(
   requestId: string,
   logger: Logger,
   statementTimeoutMs = 0,
+  clientRequestId: string | null = null,
 ): Promise<Context> {
   const em = orm.em.fork();
   const viewer = await authenticator.authenticate(em, authorization);
@@ -181,6 +185,7 @@ export async function createContext(
   );
   return {
     requestId,
+    clientRequestId,
     logger: viewer.accountId ? logger.child({ accountId: viewer.accountId }) : logger,
     viewer,
     em,

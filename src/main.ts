@@ -6,6 +6,7 @@ import { openDatabase } from './db/database';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { prepareDatabase } from './db/prepare';
 import { createLogger } from './shared/logger';
+import { redactText } from './shared/redact';
 
 /** Process entry: config → database → app → listen; SIGTERM/SIGINT drain requests and stop the database. */
 export async function main(): Promise<void> {
@@ -82,7 +83,7 @@ export async function main(): Promise<void> {
 
 if (require.main === module) {
   main().catch((error: unknown) => {
-    console.error(error);
+    console.error(redactText(error instanceof Error ? (error.stack ?? error.message) : String(error)));
     process.exit(1);
   });
 }

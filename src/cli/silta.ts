@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { Command } from 'commander';
+import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { FinnishBusinessIds } from 'finnish-business-ids';
 import type { Logger } from 'pino';
 import { loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/database';
@@ -19,11 +20,46 @@ import { Organisation } from '../modules/organisation/organisation.entity';
 import { Programme } from '../modules/programme/programme.entity';
 import { buildSiltaSchema, printSiltaSchema } from '../schema';
 import { packageRoot } from '../shared/package-root';
+import { redactText } from '../shared/redact';
+import { MAX_VALID_DAYS } from '../modules/auth/tokens';
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
-/** The `silta` command line: one entry for the server and the maintenance tasks. */
-const program = new Command('silta').description('Silta: the Kake–Leader collaboration hub');
+/** Exit status of a command-line usage error (bad option or argument), as in most Unix tools. */
+const USAGE_ERROR = 2;
+
+/**
+ * The `silta` command line: one entry for the server and the maintenance tasks. Commander errors
+ * are thrown rather than exiting, so usage errors can exit with status 2 (set before any subcommand
+ * is added: they inherit it).
+ */
+const program = new Command('silta').description('Silta: the Kake–Leader collaboration hub').exitOverride();
+
+/** Option and argument parsers: a bad value is a usage error with a message saying what is expected. */
+function integerFrom(min: number, max: number): (raw: string) => number {
+  return (raw) => {
+    const value = Number(raw);
+    if (!/^-?\d+$/.test(raw) || !Number.isSafeInteger(value) || value < min || value > max) {
+      throw new InvalidArgumentError(`Expected a whole number from ${min} to ${max}.`);
+    }
+    return value;
+  };
+}
+
+const recordNumber = integerFrom(1, 2_147_483_647);
+
+function textUpTo(max: number): (raw: string) => string {
+  return (raw) => {
+    const value = raw.trim();
+    if (value === '' || [...value].length > max) throw new InvalidArgumentError(`Expected text of 1 to ${max} characters.`);
+    return value;
+  };
+}
+
+function businessId(raw: string): string {
+  if (!FinnishBusinessIds.isValidBusinessId(raw)) throw new InvalidArgumentError('Expected a valid Y-tunnus, e.g. 0171450-7.');
+  return raw;
+}
 
 /** Opens the configured database (embedded or DATABASE_URL), runs fn, and always closes it again. */
 async function withDatabase<T>(fn: (db: Database, logger: Logger) => Promise<T>, logLevel?: string): Promise<T> {
@@ -113,8 +149,8 @@ const account = program.command('account').description('Manage accounts and thei
 account
   .command('create')
   .description('Create an account (use --admin for the first administrator)')
-  .requiredOption('--name <name>', 'display name')
-  .option('--email <email>', 'e-mail address')
+  .requiredOption('--name <name>', 'display name', textUpTo(200))
+  .option('--email <email>', 'e-mail address', textUpTo(320))
   .option('--integration', "a partner portal's integration rather than a person")
   .option('--admin', 'grant the ADMIN role')
   .option('--analyst', 'grant the ANALYST role')
@@ -133,19 +169,20 @@ account
 account
   .command('grant')
   .description('Make an account a member (PARTNER) of an organisation or a COORDINATOR of a programme')
-  .argument('<accountId>', 'account number')
-  .option('--member <businessId>', 'Y-tunnus of the organisation')
-  .option('--coordinator <programmeCode>', 'code of the programme')
-  .action(async (accountId: string, options: { member?: string; coordinator?: string }) => {
+  .argument('<accountId>', 'account number', recordNumber)
+  .option('--member <businessId>', 'Y-tunnus of the organisation', businessId)
+  .option('--coordinator <programmeCode>', 'code of the programme', textUpTo(60))
+  .action(async (accountId: number, options: { member?: string; coordinator?: string }, command: Command) => {
+    if (!options.member && !options.coordinator) command.error('error: give --member <businessId> or --coordinator <programmeCode>', { exitCode: USAGE_ERROR });
     await withMigratedDatabase(async (em) => {
       if (options.member) {
         const organisation = await em.findOneOrFail(Organisation, { businessId: options.member });
-        await addMembership(em, Number(accountId), organisation.id);
+        await addMembership(em, accountId, organisation.id);
         console.log(`Account ${accountId} is now a member of ${organisation.name}.`);
       }
       if (options.coordinator) {
         const programme = await em.findOneOrFail(Programme, { code: options.coordinator });
-        await addCoordinator(em, Number(accountId), programme.id);
+        await addCoordinator(em, accountId, programme.id);
         console.log(`Account ${accountId} now coordinates ${programme.name}.`);
       }
     });
@@ -156,16 +193,16 @@ const token = program.command('token').description('Issue and revoke API tokens'
 token
   .command('create')
   .description('Issue an API token; it is shown once and only its hash is stored')
-  .requiredOption('--account <id>', 'account number')
-  .option('--name <name>', 'what the token is for', 'cli')
+  .requiredOption('--account <id>', 'account number', recordNumber)
+  .option('--name <name>', 'what the token is for', textUpTo(200), 'cli')
   .option('--read-only', 'queries only')
-  .option('--days <n>', 'days until it expires', '90')
-  .action(async (options: { account: string; name: string; readOnly?: boolean; days: string }) => {
+  .option('--days <n>', `days until it expires (1–${MAX_VALID_DAYS})`, integerFrom(1, MAX_VALID_DAYS), 90)
+  .action(async (options: { account: number; name: string; readOnly?: boolean; days: number }) => {
     const issued = await withMigratedDatabase((em) =>
-      issueToken(em, Number(options.account), {
+      issueToken(em, options.account, {
         name: options.name,
         scope: options.readOnly ? TokenScope.READ_ONLY : TokenScope.READ_WRITE,
-        validDays: Number(options.days),
+        validDays: options.days,
       }),
     );
     console.log(`Token ${issued.record.id} (${issued.record.scope}, expires ${issued.record.expiresAt.toISOString()}):`);
@@ -176,9 +213,9 @@ token
 token
   .command('revoke')
   .description('Revoke an API token')
-  .argument('<tokenId>', 'token number')
-  .action(async (tokenId: string) => {
-    const revoked = await withMigratedDatabase((em) => revokeToken(em, Number(tokenId)));
+  .argument('<tokenId>', 'token number', recordNumber)
+  .action(async (tokenId: number) => {
+    const revoked = await withMigratedDatabase((em) => revokeToken(em, tokenId));
     console.log(revoked ? `Token ${tokenId} revoked.` : `No active token ${tokenId}.`);
     if (!revoked) process.exitCode = 1;
   });
@@ -207,6 +244,12 @@ program
   });
 
 program.parseAsync(process.argv).catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+  if (error instanceof CommanderError) {
+    // Commander has printed the message (or the help / version, which exit 0).
+    process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
+    return;
+  }
+  // Error messages can quote connection strings; only `token create` may print a secret.
+  console.error(redactText(error instanceof Error ? error.message : String(error)));
   process.exitCode = 1;
 });

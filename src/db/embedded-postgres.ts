@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import fs from 'node:fs/promises';
 import net from 'node:net';
 import os from 'node:os';
@@ -93,6 +93,48 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/** Who holds the data folder: kept inside the lock directory, so it lives and dies with that lock. */
+interface LockOwner {
+  pid: number;
+  /** Distinguishes the owner from a later process that was given the same PID; null where unknown. */
+  startTime: string | null;
+  hostname: string;
+}
+
+const OWNER_FILE = 'owner.json';
+
+/** A process's start time in clock ticks since boot (Linux: field 22 of /proc/<pid>/stat); null elsewhere. */
+function processStartTime(pid: number): string | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name, which may itself contain spaces and parentheses; field 3 comes first.
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[22 - 3] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+function currentOwner(): LockOwner {
+  return { pid: process.pid, startTime: processStartTime(process.pid), hostname: os.hostname() };
+}
+
+/** True only when we can tell the recorded owner has ended: on this host, and its PID is free or reused. */
+function ownerIsGone(owner: LockOwner): boolean {
+  if (owner.hostname !== os.hostname() || !Number.isInteger(owner.pid) || owner.pid <= 0) return false;
+  if (!isAlive(owner.pid)) return true;
+  const started = processStartTime(owner.pid);
+  return owner.startTime !== null && started !== null && started !== owner.startTime;
+}
+
+async function readOwner(lockPath: string): Promise<LockOwner | undefined> {
+  try {
+    return JSON.parse(await fs.readFile(path.join(lockPath, OWNER_FILE), 'utf8')) as LockOwner;
+  } catch {
+    // No owner yet (the lock is being taken this instant, or by an older Silta): assume it is alive.
+    return undefined;
+  }
+}
+
 async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -125,21 +167,7 @@ export class EmbeddedPostgres {
   async start(): Promise<string> {
     const { dataDir, logger } = this.options;
     await fs.mkdir(dataDir, { recursive: true });
-    try {
-      this.releaseLock = await lockfile.lock(dataDir, {
-        lockfilePath: path.join(dataDir, 'server.lock'),
-        stale: 10_000,
-        onCompromised: (error) => logger.error({ err: error }, 'embedded PostgreSQL lock compromised'),
-      });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code === 'ELOCKED') {
-        throw new EmbeddedPostgresError(
-          `Another Silta process is already using the embedded database in ${dataDir}. ` +
-            'Stop it first, or point this one elsewhere with SILTA_DATA_DIR or DATABASE_URL.',
-        );
-      }
-      throw error;
-    }
+    this.releaseLock = await this.acquireLock();
     try {
       const binaries = await loadBinaries();
       const ids = runAsIds();
@@ -153,6 +181,64 @@ export class EmbeddedPostgres {
       await this.stop();
       throw error;
     }
+  }
+
+  private busy(): EmbeddedPostgresError {
+    return new EmbeddedPostgresError(
+      `Another Silta process is already using the embedded database in ${this.options.dataDir}. ` +
+        'Stop it first, or point this one elsewhere with SILTA_DATA_DIR or DATABASE_URL.',
+    );
+  }
+
+  /**
+   * One holder per data folder. A lock left behind by a process that was killed (kill -9, OOM) is
+   * taken over at once when its recorded owner is gone, rather than after it goes stale; takeovers
+   * are serialised by a second lock, so two restarts cannot both take over.
+   */
+  private async acquireLock(): Promise<() => Promise<void>> {
+    const { dataDir, logger } = this.options;
+    const lockPath = path.join(dataDir, 'server.lock');
+    try {
+      return await this.lockAndRecordOwner(lockPath);
+    } catch (error) {
+      // ENOTEMPTY: proper-lockfile found the lock stale but cannot remove it (it holds our owner file).
+      if (!['ELOCKED', 'ENOTEMPTY'].includes((error as NodeJS.ErrnoException).code ?? '')) throw error;
+    }
+    // Its own key: proper-lockfile keeps one lock per file, and the data folder is the main lock's.
+    const releaseTakeover = await lockfile.lock(`${lockPath}.takeover`, { realpath: false, stale: 10_000 }).catch(() => undefined);
+    if (!releaseTakeover) throw this.busy();
+    try {
+      const owner = await readOwner(lockPath);
+      if (!owner || !ownerIsGone(owner)) throw this.busy();
+      logger.warn({ pid: owner.pid }, 'taking over the embedded database from a Silta process that is gone');
+      await fs.rm(lockPath, { recursive: true, force: true });
+      try {
+        return await this.lockAndRecordOwner(lockPath);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ELOCKED') throw this.busy();
+        throw error;
+      }
+    } finally {
+      await releaseTakeover().catch(() => undefined);
+    }
+  }
+
+  private async lockAndRecordOwner(lockPath: string): Promise<() => Promise<void>> {
+    const { dataDir, logger } = this.options;
+    const release = await lockfile.lock(dataDir, {
+      lockfilePath: lockPath,
+      stale: 10_000,
+      onCompromised: (error) => logger.error({ err: error }, 'embedded PostgreSQL lock compromised'),
+    });
+    const ownerFile = path.join(lockPath, OWNER_FILE);
+    // proper-lockfile checks the lock directory's mtime to tell that the lock is still its own: keep it.
+    const { atime, mtime } = await fs.stat(lockPath);
+    await fs.writeFile(ownerFile, JSON.stringify(currentOwner()));
+    await fs.utimes(lockPath, atime, mtime);
+    return async () => {
+      await fs.rm(ownerFile, { force: true });
+      await release();
+    };
   }
 
   private async initialise(binaries: Binaries, ids: { uid: number; gid: number } | undefined): Promise<void> {

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../src/shared/package-root';
@@ -46,6 +46,15 @@ beforeAll(async () => {
   await chmod(dataDir, 0o755);
 });
 afterAll(async () => {
+  // A failed SIGKILL test would leave its PostgreSQL running.
+  const pid = Number((await readFile(path.join(dataDir, 'pg', 'postmaster.pid'), 'utf8').catch(() => '')).split('\n')[0]);
+  if (pid > 0) {
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch {
+      // Already gone.
+    }
+  }
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -79,5 +88,28 @@ describe('the server process', () => {
     expect(again.output()).not.toMatch(/initialising embedded PostgreSQL/);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
+  });
+
+  it('starts straight after the previous process was killed with SIGKILL, and still refuses a second start', async () => {
+    const killed = start();
+    await waitForUrl(killed);
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+
+    // Its lock and its PostgreSQL are left behind; the next start sees the owner is gone and takes over.
+    const again = start();
+    const url = (await waitForUrl(again)).replace('localhost', '127.0.0.1');
+    expect(again.output()).toMatch(/taking over the embedded database from a Silta process that is gone/);
+    expect(await (await fetch(`${url}/readyz`)).json()).toEqual({ status: 'ready' });
+
+    const second = start();
+    expect(await second.exited).toBe(1);
+    expect(second.output()).toMatch(/Another Silta process is already using the embedded database/);
+    expect((await fetch(`${url}/healthz`)).status).toBe(200);
+
+    again.child.kill('SIGTERM');
+    expect(await again.exited).toBe(0);
+    expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
+    expect(existsSync(path.join(dataDir, 'server.lock'))).toBe(false);
   });
 });

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
+import type { Writable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
@@ -36,7 +37,11 @@ export interface TestApp {
   /** The URL of the unprivileged role the app serves requests as. */
   servingUrl: string;
   /** POSTs a GraphQL operation and returns the parsed body with the HTTP status. */
-  gql<T = Record<string, any>>(query: string, variables?: Record<string, unknown>, options?: { token?: string }): Promise<GraphQLResponse<T>>;
+  gql<T = Record<string, any>>(
+    query: string,
+    variables?: Record<string, unknown>,
+    options?: { token?: string; headers?: Record<string, string> },
+  ): Promise<GraphQLResponse<T> & { headers?: Headers }>;
   /** Creates an account with the given roles and returns a token for it. */
   signIn(roles?: TestRoles): Promise<string>;
   /** Runs fn and returns how many SQL statements the app sent meanwhile. */
@@ -57,18 +62,26 @@ async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   }
 }
 
+export interface TestAppOptions {
+  /** Where the app's log lines go (at `logLevel`, SQL included), for tests that read the log. */
+  logTo?: Writable;
+  logLevel?: string;
+}
+
 /** A database of this file's own (cloned from a template) and the app on a free port, over real HTTP. */
-export async function startTestApp(template: Template = 'demo', configOverrides: Partial<Config> = {}): Promise<TestApp> {
+export async function startTestApp(template: Template = 'demo', configOverrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
   const database = `silta_test_${randomBytes(6).toString('hex')}`;
   const source = testEnv(template === 'demo' ? 'demoTemplate' : 'emptyTemplate');
   await admin((client) => client.query(`create database "${database}" template "${source}"`));
-  const logger = createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
+  const logger = options.logTo
+    ? createLogger(options.logLevel ?? 'trace', options.logTo)
+    : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
   const ownerUrl = withDatabaseName(testEnv('serverUrl'), database);
   // The owner: for the tests' own set-up and inspection (bypasses row-level security).
   const orm = await MikroORM.init(ormConfig({ clientUrl: ownerUrl, poolMax: 5, logger, logSql: false }));
   // The app serves as its own unprivileged role, as in production.
   const servingUrl = await provisionAppRole(ownerUrl, undefined, logger);
-  const servingOrm = await MikroORM.init(ormConfig({ clientUrl: servingUrl, poolMax: 5, logger, logSql: false }));
+  const servingOrm = await MikroORM.init(ormConfig({ clientUrl: servingUrl, poolMax: 5, logger, logSql: options.logTo !== undefined }));
   let statements = 0;
   // Statements the app sends for requests; session and transaction control are not counted.
   servingOrm.em.getKnex().on('query', (query: { sql: string }) => {
@@ -92,11 +105,12 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
           'content-type': 'application/json',
           accept: 'application/graphql-response+json, application/json',
           ...(options?.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options?.headers,
         },
         body: JSON.stringify({ query, variables }),
       });
       const body = (await response.json()) as GraphQLResponse<any>;
-      return { ...body, status: response.status };
+      return { ...body, status: response.status, headers: response.headers };
     },
     async signIn(roles = {}) {
       const em = orm.em.fork();

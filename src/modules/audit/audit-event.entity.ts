@@ -78,9 +78,20 @@ export class AuditEvent {
   @Property({ type: 'json', columnType: 'jsonb' })
   changes!: Record<string, { before: unknown; after: unknown }>;
 
-  @Field(() => String, { nullable: true, description: 'Request ID of the HTTP request, for matching with logs.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Silta’s own ID of the HTTP request (a UUID, also in the `x-request-id` response header), for matching with logs.',
+  })
   @Property({ type: 'string', length: 100, nullable: true })
   requestId?: string;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'The `x-request-id` the client sent with the request, if it was well-formed (up to 100 of `A–Z a–z 0–9 . _ -`). Chosen by the client, so not proof of anything; `requestId` is Silta’s own.',
+  })
+  @Property({ type: 'string', length: 100, nullable: true })
+  clientRequestId?: string;
 
   @Field(() => ID, { name: 'id', description: 'Opaque global identifier, usable with `node(id:)`.' })
   get globalId(): string & Opt {

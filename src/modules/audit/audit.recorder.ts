@@ -9,7 +9,10 @@ export interface AuditActor {
   tokenId: number | null;
   organisationId: number | null;
   operation: string;
+  /** Ours, never the client's. */
   requestId: string;
+  /** The client's `x-request-id`, if any. */
+  clientRequestId: string | null;
 }
 
 const NOT_AUDITED = new Set(['AuditEvent', 'IdempotencyRecord']);
@@ -111,6 +114,7 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
         projectId: projectOf(change) ?? undefined,
         operation: actor.operation,
         requestId: actor.requestId,
+        clientRequestId: actor.clientRequestId ?? undefined,
         entityType: change.name,
         entityId: wrap(change.entity, true).getSerializedPrimaryKey(),
         action:

@@ -6,10 +6,8 @@ import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import { Account, ApiToken } from './account.entity';
 import { TokenScope } from './auth.enums';
-import { generateToken, hashToken } from './tokens';
+import { generateToken, hashToken, MAX_VALID_DAYS } from './tokens';
 import { isAdmin } from './viewer';
-
-const MAX_VALID_DAYS = 366;
 
 @InputType({ description: 'A new API token for the calling account.' })
 export class CreateApiTokenInput {

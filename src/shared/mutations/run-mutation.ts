@@ -118,6 +118,7 @@ export async function runMutation<T extends object>(
         organisationId: null as number | null,
         operation: options.operation,
         requestId: ctx.requestId,
+        clientRequestId: ctx.clientRequestId,
       };
       const flush = async (): Promise<void> => void (await writing(() => flushWithAudit(em, actor)));
       const scope = { viewer: ctx.viewer, requestId: ctx.requestId, logger: ctx.logger };
