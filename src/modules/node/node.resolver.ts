@@ -9,8 +9,6 @@ import { Node } from '../../shared/relay/node.interface';
 function loadNode(ctx: Context, id: string, argumentName: string): Promise<object | null> {
   const { type, key } = decodeGlobalId(id, argumentName);
   const { loaders } = ctx;
-  const numeric = Number(key);
-  const integerKey = Number.isSafeInteger(numeric) && numeric > 0 ? numeric : undefined;
   const byInteger = {
     Organisation: loaders.organisationsById,
     Programme: loaders.programmesById,
@@ -21,13 +19,11 @@ function loadNode(ctx: Context, id: string, argumentName: string): Promise<objec
     TargetGroup: loaders.targetGroupsById,
   } as Record<string, { load(key: number): Promise<object | null> } | undefined>;
   const integerLoader = byInteger[type];
-  if (integerLoader) {
-    if (integerKey === undefined) throw badUserInput(`"${id}" is not a valid Silta ID`, argumentName);
-    return integerLoader.load(integerKey);
-  }
-  if (type === 'Municipality' && /^\d{3}$/.test(key)) return loaders.municipalitiesByCode.load(key);
-  if (type === 'PostalArea' && /^\d{5}$/.test(key)) return loaders.postalAreasByCode.load(key);
-  throw badUserInput(`"${id}" is not a valid Silta ID`, argumentName);
+  // decodeGlobalId has checked the key's spelling and range for its type.
+  if (integerLoader) return integerLoader.load(Number(key));
+  if (type === 'Municipality') return loaders.municipalitiesByCode.load(key);
+  if (type === 'PostalArea') return loaders.postalAreasByCode.load(key);
+  throw badUserInput(`${type} objects cannot be fetched by ID`, argumentName);
 }
 
 @Resolver()
