@@ -14,6 +14,7 @@ import { Authenticator } from './modules/auth/authenticate';
 import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
 import { ErrorCode } from './shared/errors';
+import { requestInputPlugin } from './shared/input/request-input';
 import { clientKey, costLimitPlugin, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
 import { LeakyBuckets } from './shared/limits/leaky-bucket';
 import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
@@ -112,6 +113,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       ApolloServerPluginDrainHttpServer({ httpServer }),
       errorLoggingPlugin(),
       costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),
+      // After the cost plugin: a client over budget hears so first; a refusal here is still charged.
+      requestInputPlugin<AppContext>(),
     ],
     formatError: (given, error) => {
       const formatted = withLimitCode(given, error, limits.maxTokens);
