@@ -14,6 +14,7 @@ import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
 import type { RequestTransaction } from './shared/db/request-transaction';
 import { ErrorCode } from './shared/errors';
+import { requestInputPlugin } from './shared/input/request-input';
 import { clientKey, costLimitPlugin, costSoFar, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
 import { LeakyBuckets } from './shared/limits/leaky-bucket';
 import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
@@ -148,6 +149,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       errorLoggingPlugin(),
       requestTransactionPlugin(),
       costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),
+      // After the cost plugin: a client over budget hears so first; a refusal here is still charged.
+      requestInputPlugin<AppContext>(),
     ],
     formatError: (given, error) => {
       const formatted = withLimitCode(given, error, limits.maxTokens);

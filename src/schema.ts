@@ -23,7 +23,7 @@ import { ParticipationResolver, ProjectResolver } from './modules/project/projec
 import { VocabularyMutationResolver } from './modules/project/vocabulary.mutations';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
-import { DateTime } from './shared/scalars';
+import { DateTime, outputErrorsAreInternal } from './shared/scalars';
 
 export const resolvers = [
   NodeResolver,
@@ -64,7 +64,9 @@ export function buildSiltaSchema(): Promise<GraphQLSchema> {
     scalarsMap: [{ type: Date, scalar: DateTime }],
     // Arguments are validated by the services, which know the argument names and codes to report.
     validate: false,
-  }).then(describeRoots);
+  })
+    .then(describeRoots)
+    .then(outputErrorsAreInternal);
   return built;
 }
 

@@ -68,7 +68,7 @@ describe('with the default limits', () => {
     expect(response.body.errors![0].message).toBe('The document has more than 5000 tokens; parsing stopped there.');
   });
 
-  it('refuses a query whose estimated cost is over the per-request limit, and charges nothing for it', async () => {
+  it('refuses a query whose estimated cost is over the per-request limit, and charges only a refusal’s one point', async () => {
     const query = `{ projects(first: 100) { nodes { participations(first: 100) { nodes { project {
       participations(first: 100) { nodes { organisation { name } } } } } } } } }`;
     const response = await post(app, { query });
@@ -78,7 +78,7 @@ describe('with the default limits', () => {
     expect(error.message).toMatch(/more than the 50000 allowed per request/);
     expect(error.extensions).toMatchObject({ maxCost: 50000 });
     expect(error.extensions!.requestedCost).toBeGreaterThan(1_000_000);
-    expect(response.body.extensions!.cost).toMatchObject({ actual: 0, remaining: 100_000 });
+    expect(response.body.extensions!.cost).toMatchObject({ requested: expect.any(Number), actual: 1 });
   });
 
   it('reports the cost on every response: requested, actual, remaining and resetAt', async () => {
@@ -96,10 +96,10 @@ describe('with the default limits', () => {
     expect(shortCost.requested).toBe(1 + 1 + 100);
     expect(shortCost.actual).toBeLessThan(10);
 
-    // Refused before running: still reported, with nothing spent.
+    // Refused before running: still reported, and a point spent, so floods of refusals are limited too.
     const invalid = await app.gql('{ nosuchfield }');
     expect(invalid.status).toBe(400);
-    expect(invalid.extensions!.cost).toMatchObject({ requested: 0, actual: 0 });
+    expect(invalid.extensions!.cost).toMatchObject({ requested: 0, actual: 1 });
   });
 
   it('refuses a 2 MB body with 413 and a clean JSON error', async () => {
@@ -237,6 +237,35 @@ describe('the leaky bucket', () => {
     const response = await post(app, { query: '{ a: municipalities(first: 100) { nodes { code } } b: municipalities(first: 100) { nodes { code } } c: municipalities(first: 100) { nodes { code } } }' }, from('203.0.113.4'));
     expect(response.status).toBe(400);
     expect(codeOf(response)).toBe('QUERY_TOO_COMPLEX');
+  });
+});
+
+describe('refusals against the budget', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('empty', withLimits({ budget: 30, leakPerSecond: 0.01 }));
+  });
+  afterAll(() => app.close());
+
+  it('charges a point for every refusal, whatever refused it, and answers 429 once none are left', async () => {
+    const refusals = [
+      { query: '{ nosuchfield }' },
+      { query: '{ themes { code ' },
+      { query: 'query($q: String!) { search(query: $q) { score } }', variables: { q: 'a\u0000b' } },
+      { query: 'query($n: Int) { search(query: "x", first: $n) { score } }', variables: { n: null } },
+    ];
+    const remaining: number[] = [];
+    for (const body of refusals) {
+      const response = await post(app, body);
+      expect(response.status).toBe(400);
+      remaining.push(response.body.extensions!.cost.remaining);
+    }
+    expect(remaining).toEqual([29, 28, 27, 26]);
+    for (let i = 0; i < 26; i++) expect((await post(app, { query: '{ nosuchfield }' })).status).toBe(400);
+    const refused = await post(app, { query: '{ nosuchfield }' });
+    expect(refused.status).toBe(429);
+    expect(codeOf(refused)).toBe('RATE_LIMITED');
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
   });
 });
 

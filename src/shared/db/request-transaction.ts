@@ -1,4 +1,4 @@
-import type { EntityManager } from '@mikro-orm/postgresql';
+import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 import { setSessionViewer, type SessionViewer } from './session';
 
 /**
@@ -46,9 +46,8 @@ export class RequestTransaction {
     try {
       // Not em.commit(): that would flush the request's EntityManager, and reads have nothing to write.
       // eslint-disable-next-line no-restricted-properties -- committing is the one use of the connection itself
-      await this.em.getConnection().commit(this.em.getTransactionContext()!);
+      await this.em.getConnection().commit(this.detach());
     } finally {
-      this.em.resetTransactionContext();
       this.state = 'done';
     }
   }
@@ -57,10 +56,18 @@ export class RequestTransaction {
   async rollback(): Promise<void> {
     if (this.state !== 'open') return;
     this.state = 'done';
-    try {
-      await this.em.rollback();
-    } finally {
-      this.em.resetTransactionContext();
-    }
+    // eslint-disable-next-line no-restricted-properties -- as in finish()
+    await this.em.getConnection().rollback(this.detach());
+  }
+
+  /**
+   * Unbinds the transaction from the EntityManager before it ends. graphql-js may leave resolvers of
+   * a field that failed running after the answer is complete; their late reads then go to the pool,
+   * where row-level security treats them as anonymous, instead of into a transaction being closed.
+   */
+  private detach(): Knex.Transaction {
+    const transaction = this.em.getTransactionContext<Knex.Transaction>()!;
+    this.em.resetTransactionContext();
+    return transaction;
   }
 }

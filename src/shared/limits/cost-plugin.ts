@@ -1,4 +1,4 @@
-import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
+import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
 import type { LeakyBuckets } from './leaky-bucket';
 import { LimitCode, LimitError } from './limits.errors';
@@ -35,7 +35,9 @@ export function clientKey(accountId: number | null, ip: string | undefined): str
 /**
  * Prices each operation before it runs and charges the client's leaky bucket. Refuses operations over
  * `maxCost` (QUERY_TOO_COMPLEX, 400) and clients over budget (RATE_LIMITED, 429 with Retry-After); once
- * it has run, settles the bucket on the actual cost and reports both in `extensions.cost`.
+ * it has run, settles the bucket on the actual cost and reports both in `extensions.cost`. Every
+ * request costs at least one point, refused ones included (unparsable, invalid, bad input, too complex),
+ * so a flood of refusals drains the budget like any other; without a point left, the refusal becomes 429.
  */
 export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCost: number; buckets: LeakyBuckets }): ApolloServerPlugin<TContext> {
   const { maxCost, buckets } = options;
@@ -45,6 +47,7 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
       let requested = 0;
       let actual: ActualCost | undefined;
       let charged = false;
+      let rateLimited = false;
       let status = buckets.peek(key);
 
       return {
@@ -54,8 +57,9 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
           try {
             requested = requestedCost(schema, document, request.variables, operation.name?.value);
           } catch (error) {
-            // Invalid variables: execution refuses them before any resolver runs. Anything else fails closed.
-            if (!(error instanceof GraphQLError && /^Variable "\$/.test(error.message))) throw error;
+            // Invalid variables, or a null variable for an argument that takes none: refused before any
+            // resolver runs (by execution or requestInputPlugin), at a point's cost. Anything else fails closed.
+            if (!(error instanceof GraphQLError && /^(Variable "\$|Argument ")/.test(error.message))) throw error;
             requested = 1;
           }
           // Every operation costs something, so a flood of trivial ones is limited too.
@@ -70,6 +74,7 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
           const taken = buckets.take(key, requested);
           status = taken;
           if (!taken.ok) {
+            rateLimited = true;
             throw new LimitError(`Rate limited: the query costs ${requested} points and ${taken.remaining} are left. Retry in ${taken.retryAfterSeconds} s.`, LimitCode.RATE_LIMITED, {
               retryAfter: taken.retryAfterSeconds,
               http: { status: 429, headers: new HeaderMap([['retry-after', String(taken.retryAfterSeconds)]]) },
@@ -94,9 +99,19 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
         },
 
         async willSendResponse({ response }) {
-          const spent = actual?.total ?? 0;
-          if (charged) status = buckets.adjust(key, spent - requested);
-          const cost = report(requested, charged ? spent : 0, status);
+          let spent = 0;
+          if (charged) {
+            // Every request costs at least a point, so a flood of cheap or failing ones is limited too.
+            spent = Math.max(1, actual?.total ?? 0);
+            status = buckets.adjust(key, spent - requested);
+          } else if (!rateLimited) {
+            // Refused before it was priced (unparsable, invalid, too complex, bad input): one point all the same.
+            const taken = buckets.take(key, 1);
+            status = taken;
+            if (taken.ok) spent = 1;
+            else refuseOverBudget(response, taken.retryAfterSeconds);
+          }
+          const cost = report(requested, spent, status);
           contextValue.limits.cost = cost;
           if (response.body.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
@@ -107,6 +122,15 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
       };
     },
   };
+}
+
+/** A refusal the client had no budget left for: answered as what it is, rate limiting. */
+function refuseOverBudget(response: GraphQLResponse, retryAfter: number): void {
+  response.http.status = 429;
+  response.http.headers.set('retry-after', String(retryAfter));
+  const errors = [{ message: `Rate limited: no points left, even for a refusal. Retry in ${retryAfter} s.`, extensions: { code: LimitCode.RATE_LIMITED, retryAfter } }];
+  if (response.body.kind === 'single') response.body.singleResult = { errors };
+  else response.body = { kind: 'single', singleResult: { errors } };
 }
 
 function report(requested: number, actual: number, status: { remaining: number; resetAt: number }): CostReport {

@@ -19,8 +19,8 @@ describe('parsePageRequest', () => {
 
   it('pages forward after a cursor and backward before one', () => {
     const after = encodeCursor({ value: 'abc', key: 7 });
-    expect(parsePageRequest({ first: 5, after })).toEqual({ limit: 5, backward: false, cursor: { value: 'abc', key: 7 }, fromCursor: true });
-    expect(parsePageRequest({ last: 3, before: after })).toMatchObject({ limit: 3, backward: true, fromCursor: true });
+    expect(parsePageRequest({ first: 5, after })).toEqual({ limit: 5, backward: false, cursor: { value: 'abc', key: 7 }, fromCursor: true, cursorArgument: 'after' });
+    expect(parsePageRequest({ last: 3, before: after })).toMatchObject({ limit: 3, backward: true, fromCursor: true, cursorArgument: 'before' });
     expect(parsePageRequest({ before: after })).toMatchObject({ limit: 20, backward: true });
   });
 

@@ -1,6 +1,7 @@
 import type { ClassType } from 'type-graphql';
 import { ArgsType, Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { badUserInput } from '../errors';
+import { decodeCursor, encodeCursor, type Cursor } from './cursor';
 
 export const DEFAULT_PAGE_SIZE = 20;
 export const MAX_PAGE_SIZE = 100;
@@ -49,32 +50,7 @@ export class PageInfo {
   endCursor!: string | null;
 }
 
-/** A keyset position: the sort value of a row and its key (the tie-breaker). */
-export interface Cursor {
-  value: string | number | null;
-  key: string | number;
-}
-
-export function encodeCursor(cursor: Cursor): string {
-  return Buffer.from(JSON.stringify([cursor.value, cursor.key]), 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string, argumentName: string): Cursor {
-  try {
-    const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-    if (
-      Array.isArray(parsed) &&
-      parsed.length === 2 &&
-      ['string', 'number'].includes(typeof parsed[1]) &&
-      (parsed[0] === null || ['string', 'number'].includes(typeof parsed[0]))
-    ) {
-      return { value: parsed[0] as Cursor['value'], key: parsed[1] as Cursor['key'] };
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw badUserInput(`"${cursor}" is not a cursor from this connection`, argumentName);
-}
+export { decodeCursor, encodeCursor, type Cursor } from './cursor';
 
 /** A validated page request: how many rows, in which direction, from which position. */
 export interface PageRequest {
@@ -83,6 +59,8 @@ export interface PageRequest {
   cursor?: Cursor;
   /** Whether the client started from a cursor (for hasPreviousPage / hasNextPage). */
   fromCursor: boolean;
+  /** The argument the cursor came in, for errors once it is checked against the list's types. */
+  cursorArgument?: 'after' | 'before';
 }
 
 export function parsePageRequest(args: ConnectionArgs): PageRequest {
@@ -105,6 +83,7 @@ export function parsePageRequest(args: ConnectionArgs): PageRequest {
       backward: true,
       cursor: before != null ? decodeCursor(before, 'before') : undefined,
       fromCursor: before != null,
+      cursorArgument: before != null ? 'before' : undefined,
     };
   }
   if (before != null) throw badUserInput('`before` cannot be combined with `first`', 'before');
@@ -113,6 +92,7 @@ export function parsePageRequest(args: ConnectionArgs): PageRequest {
     backward: false,
     cursor: after != null ? decodeCursor(after, 'after') : undefined,
     fromCursor: after != null,
+    cursorArgument: after != null ? 'after' : undefined,
   };
 }
 

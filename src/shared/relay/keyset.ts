@@ -3,11 +3,12 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
 import { knexOf } from '../db/session';
 import { buildConnection, OrderDirection, parsePageRequest, type Connection, type ConnectionArgs, type Cursor, type PageRequest } from './connection';
+import { checkCursor, type SqlType } from './cursor';
 
 /** A sort key: an SQL expression over the row alias `t` that is never null, and the type to compare it as. */
 export interface SortKey {
   sql: string;
-  cast: 'text' | 'date' | 'numeric' | 'integer' | 'bigint';
+  cast: SqlType;
 }
 
 /** A list of rows of one table, filtered and ordered; the basis of every connection. */
@@ -16,8 +17,8 @@ export interface ListSpec<T extends object> {
   table: string;
   /** Primary-key column, the tie-breaker of every ordering. */
   keyColumn: string;
-  /** SQL type of the key column when it is not integer or text (e.g. bigint). */
-  keyCast?: SortKey['cast'];
+  /** SQL type of the key column; by default read from the entity's primary key. */
+  keyCast?: SqlType;
   sort: SortKey;
   direction: OrderDirection;
   /** Adds the filters to a query over `<table> as t`. */
@@ -45,10 +46,22 @@ function ascending(spec: ListSpec<object>, page: PageRequest): boolean {
   return (spec.direction === OrderDirection.ASC) !== page.backward;
 }
 
-function applyKeyset(qb: Knex.QueryBuilder, spec: ListSpec<object>, page: PageRequest): void {
+/** The SQL type of the list's key: declared, or the entity's primary key column's, never guessed from the cursor. */
+function keyTypeOf(em: EntityManager, spec: ListSpec<object>): SqlType {
+  if (spec.keyCast) return spec.keyCast;
+  const [primary] = em.getMetadata().get(spec.entity.name).getPrimaryProps();
+  const type = String(primary.columnTypes?.[0] ?? primary.type).toLowerCase();
+  if (/^(bigint|int8|bigserial)\b/.test(type)) return 'bigint';
+  if (/^(integer|int|int4|int2|smallint|serial)\b/.test(type)) return 'integer';
+  return 'text';
+}
+
+function applyKeyset(em: EntityManager, qb: Knex.QueryBuilder, spec: ListSpec<object>, page: PageRequest): void {
   if (!page.cursor) return;
   const op = ascending(spec, page) ? '>' : '<';
-  const keyCast = spec.keyCast ?? (typeof page.cursor.key === 'number' ? 'integer' : 'text');
+  const keyCast = keyTypeOf(em, spec);
+  // A forged cursor would fail the cast in SQL: refuse it as the client's error first.
+  checkCursor(page.cursor, { sort: spec.sort.cast, key: keyCast }, page.cursorArgument ?? 'after');
   qb.whereRaw(`(${spec.sort.sql}, t."${spec.keyColumn}") ${op} (?::${spec.sort.cast}, ?::${keyCast})`, [
     page.cursor.value,
     page.cursor.key,
@@ -81,7 +94,7 @@ function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLin
 export async function fetchPage<T extends object>(em: EntityManager, spec: ListSpec<T>, page: PageRequest): Promise<PageRow<T>[]> {
   const knex = knexOf(em);
   const qb = baseQuery(em, spec).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
-  applyKeyset(qb, spec, page);
+  applyKeyset(em, qb, spec, page);
   qb.orderByRaw(orderSql(spec, page)).limit(page.limit + 1);
   return toPageRows(em, spec, (await qb) as Record<string, unknown>[]);
 }
@@ -111,7 +124,7 @@ export async function fetchPagesByParent<T extends object>(
       knex.raw(`row_number() over (partition by ${parent.column} order by ${orderSql(spec, page)}) as "__rn"`),
     )
     .whereRaw(`${parent.column} = any(?)`, [[...parentIds] as unknown as Knex.Value]);
-  applyKeyset(inner, spec, page);
+  applyKeyset(em, inner, spec, page);
   const rows = (await knex
     .from(inner.as('t'))
     .where('__rn', '<=', page.limit + 1)
