@@ -167,7 +167,8 @@ export class OrganisationMutationResolver {
       if (input.description !== undefined) organisation.description = input.description ?? undefined;
       if (input.internalNotes !== undefined) organisation.internalNotes = input.internalNotes ?? undefined;
       if (input.contactPeople != null) {
-        await em.nativeDelete(ContactPerson, { organisation: organisation.id });
+        // Through the unit of work, so that every removed person gets a DELETE row in the audit trail.
+        for (const person of await em.find(ContactPerson, { organisation: organisation.id })) em.remove(person);
         replaceContactPeople(em, organisation, input.contactPeople);
       }
       actingFor(organisation.id);
