@@ -76,17 +76,18 @@ async function checkReferences(em: EntityManager, input: OrganisationFields, che
   if (input.businessId) {
     const holder = await em.findOne(Organisation, { businessId: input.businessId });
     if (holder && holder.id !== ownId) {
-      checks.add(UserErrorCode.ALREADY_EXISTS, 'input.businessId', `${holder.name} already has Y-tunnus ${input.businessId}`);
+      // Unique-key messages never name the holder (docs/security.md, "What an attacker can still learn").
+      checks.add(UserErrorCode.ALREADY_EXISTS, 'input.businessId', 'Another organisation already has this Y-tunnus');
     }
   }
   if (input.name) {
     const [holder] = await em
       .getConnection()
-      .execute<{ id: number; name: string }[]>(
-        `select id, name from organisation where lower(normalize(regexp_replace(btrim(name), '\\s+', ' ', 'g'), NFC)) = ? and id <> ? limit 1`,
+      .execute<{ id: number }[]>(
+        `select id from organisation where lower(normalize(regexp_replace(btrim(name), '\\s+', ' ', 'g'), NFC)) = ? and id <> ? limit 1`,
         [uniquenessKey(input.name), ownId ?? 0],
       );
-    if (holder) checks.add(UserErrorCode.ALREADY_EXISTS, 'input.name', `An organisation called "${holder.name}" already exists`);
+    if (holder) checks.add(UserErrorCode.ALREADY_EXISTS, 'input.name', 'Another organisation already has this name');
   }
 }
 
@@ -108,7 +109,7 @@ export class OrganisationMutationResolver {
   @Mutation(() => CreateOrganisationPayload, { description: 'Register an organisation; the caller becomes its member. Any signed-in account with write access.' })
   async createOrganisation(@Arg('input', () => CreateOrganisationInput, { description: 'The organisation.' }) input: CreateOrganisationInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canCreateOrganisation(ctx.viewer)) throw forbidden('You may not create organisations');
-    const outcome = await runMutation(ctx, { operation: 'createOrganisation', idempotencyKey: input.idempotencyKey, input, resultEntity: Organisation }, async ({ em, flush }) => {
+    const outcome = await runMutation(ctx, { operation: 'createOrganisation', conflictField: 'input.externalIds', idempotencyKey: input.idempotencyKey, input, resultEntity: Organisation }, async ({ em, flush }) => {
       const checks = validateOrganisationFields(input, true);
       assertNoUserErrors(checks.errors);
       await checkReferences(em, input, checks, null);
@@ -193,7 +194,7 @@ export class OrganisationMutationResolver {
 
   @Mutation(() => AddOrganisationMemberPayload, { description: "Make an account a member (PARTNER) of the organisation. The organisation's members and admins." })
   async addOrganisationMember(@Arg('input', () => OrganisationMemberInput, { description: 'Organisation and account.' }) input: OrganisationMemberInput, @Ctx() ctx: Context) {
-    const outcome = await runMutation(ctx, { operation: 'addOrganisationMember' }, async ({ em, actingFor }) => {
+    const outcome = await runMutation(ctx, { operation: 'addOrganisationMember', conflictField: 'input.account' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
