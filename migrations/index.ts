@@ -3,9 +3,11 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261128033923_initial } from './Migration20261128033923_initial';
 import { Migration20261128041451_accounts_audit_versions } from './Migration20261128041451_accounts_audit_versions';
 import { Migration20261128053208_list_order_indexes } from './Migration20261128053208_list_order_indexes';
+import { Migration20261130120102_membership_verification } from './Migration20261130120102_membership_verification';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
   { name: 'Migration20261128041451_accounts_audit_versions', class: Migration20261128041451_accounts_audit_versions },
   { name: 'Migration20261128053208_list_order_indexes', class: Migration20261128053208_list_order_indexes },
+  { name: 'Migration20261130120102_membership_verification', class: Migration20261130120102_membership_verification },
 ];

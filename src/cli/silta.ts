@@ -132,7 +132,7 @@ account
 
 account
   .command('grant')
-  .description('Make an account a member (PARTNER) of an organisation or a COORDINATOR of a programme')
+  .description('Make an account a verified member (PARTNER) of an organisation, or a COORDINATOR of a programme')
   .argument('<accountId>', 'account number')
   .option('--member <businessId>', 'Y-tunnus of the organisation')
   .option('--coordinator <programmeCode>', 'code of the programme')
@@ -140,8 +140,8 @@ account
     await withMigratedDatabase(async (em) => {
       if (options.member) {
         const organisation = await em.findOneOrFail(Organisation, { businessId: options.member });
-        await addMembership(em, Number(accountId), organisation.id);
-        console.log(`Account ${accountId} is now a member of ${organisation.name}.`);
+        await addMembership(em, Number(accountId), organisation.id, { verified: true });
+        console.log(`Account ${accountId} is now a verified member of ${organisation.name}.`);
       }
       if (options.coordinator) {
         const programme = await em.findOneOrFail(Programme, { code: options.coordinator });
