@@ -5,6 +5,7 @@ import { Migration20261128041451_accounts_audit_versions } from './Migration2026
 import { Migration20261128053208_list_order_indexes } from './Migration20261128053208_list_order_indexes';
 import { Migration20261130114619_row_level_security } from './Migration20261130114619_row_level_security';
 import { Migration20261130114830_audit_client_request_id } from './Migration20261130114830_audit_client_request_id';
+import { Migration20261130120102_membership_verification } from './Migration20261130120102_membership_verification';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128053208_list_order_indexes', class: Migration20261128053208_list_order_indexes },
   { name: 'Migration20261130114619_row_level_security', class: Migration20261130114619_row_level_security },
   { name: 'Migration20261130114830_audit_client_request_id', class: Migration20261130114830_audit_client_request_id },
+  { name: 'Migration20261130120102_membership_verification', class: Migration20261130120102_membership_verification },
 ];

@@ -168,7 +168,7 @@ account
 
 account
   .command('grant')
-  .description('Make an account a member (PARTNER) of an organisation or a COORDINATOR of a programme')
+  .description('Make an account a verified member (PARTNER) of an organisation, or a COORDINATOR of a programme')
   .argument('<accountId>', 'account number', recordNumber)
   .option('--member <businessId>', 'Y-tunnus of the organisation', businessId)
   .option('--coordinator <programmeCode>', 'code of the programme', textUpTo(60))
@@ -177,8 +177,8 @@ account
     await withMigratedDatabase(async (em) => {
       if (options.member) {
         const organisation = await em.findOneOrFail(Organisation, { businessId: options.member });
-        await addMembership(em, accountId, organisation.id);
-        console.log(`Account ${accountId} is now a member of ${organisation.name}.`);
+        await addMembership(em, accountId, organisation.id, { verified: true });
+        console.log(`Account ${accountId} is now a verified member of ${organisation.name}.`);
       }
       if (options.coordinator) {
         const programme = await em.findOneOrFail(Programme, { code: options.coordinator });

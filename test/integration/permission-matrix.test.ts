@@ -78,16 +78,17 @@ async function fixture(): Promise<Fixture> {
   };
 }
 
-async function tokenFor(role: MatrixRole, f: Fixture): Promise<string | undefined> {
+async function tokenFor(role: MatrixRole, f: Fixture, unverified: boolean): Promise<string | undefined> {
+  const member = (organisationId: number) => (unverified ? { unverifiedMemberOf: [organisationId] } : { memberOf: [organisationId] });
   switch (role) {
     case 'ANONYMOUS':
       return undefined;
     case 'READ_ONLY':
-      return app.signIn({ memberOf: [f.organisation.id], readOnly: true });
+      return app.signIn({ ...member(f.organisation.id), readOnly: true });
     case 'PARTNER':
-      return app.signIn({ memberOf: [f.organisation.id] });
+      return app.signIn(member(f.organisation.id));
     case 'OTHER_PARTNER':
-      return app.signIn({ memberOf: [f.otherOrganisation.id] });
+      return app.signIn(member(f.otherOrganisation.id));
     case 'COORDINATOR':
       return app.signIn({ coordinatorOf: [f.programme.id] });
     case 'OTHER_COORDINATOR':
@@ -118,6 +119,16 @@ function mutate(name: string, inputType: string, input: (f: Fixture) => Record<s
     mutationOutcome(await app.gql(`mutation($input: ${inputType}!) { ${name}(input: $input) { userErrors { code message } } }`, { input: input(f) }, { token }), name);
 }
 
+/** Whether the viewer sees the e-mail and phone of a contact person of the organisation concerned. */
+async function contactDetailsOutcome(f: Fixture, token: string | undefined): Promise<Outcome> {
+  await app.sql(`insert into contact_person (organisation_id, name, email, phone) values (?, 'Yhteys', 'yhteys@example.fi', '+358 40 123 4567')`, [f.organisation.id]);
+  const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { contactPeople { email phone } } } }`, { id: f.organisation.gid }, { token });
+  const [person] = response.data?.node.contactPeople as { email: string | null; phone: string | null }[];
+  // Both or neither.
+  expect(person.email === null).toBe(person.phone === null);
+  return person.email === 'yhteys@example.fi' ? 'allowed' : 'hidden';
+}
+
 const RUNS: Record<string, Run> = {
   createOrganisation: mutate('createOrganisation', 'CreateOrganisationInput', () => ({ name: `Uusi ${++serial} ry`, type: 'ASSOCIATION' })),
   updateOrganisation: mutate('updateOrganisation', 'UpdateOrganisationInput', (f) => ({ id: f.organisation.gid, description: 'Muutettu' })),
@@ -127,6 +138,7 @@ const RUNS: Record<string, Run> = {
     return mutate('addOrganisationMember', 'AddOrganisationMemberInput', () => ({ organisation: f.organisation.gid, account: toGlobalId('Account', account.id) }))(f, token);
   },
   removeOrganisationMember: mutate('removeOrganisationMember', 'RemoveOrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
+  verifyOrganisationMember: mutate('verifyOrganisationMember', 'VerifyOrganisationMemberInput', (f) => ({ organisation: f.organisation.gid, account: f.extraAccount.gid })),
 
   createProject: mutate('createProject', 'CreateProjectInput', (f) => ({
     programme: f.programme.gid,
@@ -189,11 +201,8 @@ const RUNS: Record<string, Run> = {
   createTargetGroup: mutate('createTargetGroup', 'CreateTargetGroupInput', () => ({ code: `MX_NEW_GROUP_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
   updateTargetGroup: mutate('updateTargetGroup', 'UpdateTargetGroupInput', (f) => ({ id: f.targetGroup.gid, labelEn: 'Renamed' })),
 
-  'ContactPerson.email, ContactPerson.phone': async (f, token) => {
-    await app.sql(`insert into contact_person (organisation_id, name, email) values (?, 'Yhteys', 'yhteys@example.fi')`, [f.organisation.id]);
-    const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { contactPeople { email } } } }`, { id: f.organisation.gid }, { token });
-    return response.data?.node.contactPeople[0].email === 'yhteys@example.fi' ? 'allowed' : 'hidden';
-  },
+  'ContactPerson.email, ContactPerson.phone': async (f, token) => contactDetailsOutcome(f, token),
+  'ContactPerson.email, ContactPerson.phone (memberships unverified)': async (f, token) => contactDetailsOutcome(f, token),
   'Organisation.internalNotes': async (f, token) => {
     await app.sql(`update organisation set internal_notes = 'Muistio' where id = ?`, [f.organisation.id]);
     const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Organisation { internalNotes } } }`, { id: f.organisation.gid }, { token });
@@ -260,6 +269,6 @@ describe('permission matrix', () => {
 
   it.each(cells)('$operation as $role: $expected', async ({ operation, role, expected }) => {
     const f = await fixture();
-    expect(await RUNS[operation](f, await tokenFor(role, f))).toBe(expected);
+    expect(await RUNS[operation](f, await tokenFor(role, f, operation.includes('unverified')))).toBe(expected);
   });
 });

@@ -25,7 +25,10 @@ export interface TestRoles {
   name?: string;
   admin?: boolean;
   analyst?: boolean;
+  /** Verified memberships (as an operator or coordinator grants them). */
   memberOf?: number[];
+  /** Memberships nobody has verified yet, as when the account registered the organisation itself. */
+  unverifiedMemberOf?: number[];
   coordinatorOf?: number[];
   readOnly?: boolean;
 }
@@ -118,7 +121,8 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
         name: roles.name ?? 'Testaaja',
         globalRoles: [...(roles.admin ? [GlobalRole.ADMIN] : []), ...(roles.analyst ? [GlobalRole.ANALYST] : [])],
       });
-      for (const organisationId of roles.memberOf ?? []) await addMembership(em, account.id, organisationId);
+      for (const organisationId of roles.memberOf ?? []) await addMembership(em, account.id, organisationId, { verified: true });
+      for (const organisationId of roles.unverifiedMemberOf ?? []) await addMembership(em, account.id, organisationId, { verified: false });
       for (const programmeId of roles.coordinatorOf ?? []) await addCoordinator(em, account.id, programmeId);
       const issued = await issueToken(em, account.id, { name: 'test', scope: roles.readOnly ? TokenScope.READ_ONLY : TokenScope.READ_WRITE });
       return issued.token;

@@ -40,17 +40,25 @@ function plain(value: unknown): unknown {
   return value;
 }
 
+function isDelete(type: ChangeSetType): boolean {
+  return type === ChangeSetType.DELETE || type === ChangeSetType.DELETE_EARLY;
+}
+
+/**
+ * A removed row's values as last loaded from the database. MikroORM gives DELETE change sets no
+ * original data, and without it a removal would be audited with no "before" values at all.
+ */
+function lastLoaded(em: EntityManager, entity: AnyEntity): Record<string, unknown> {
+  return (wrap(entity, true).__originalEntityData ?? em.getComparator().prepareEntity(entity)) as Record<string, unknown>;
+}
+
 function diff(change: PendingChange): Record<string, { before: unknown; after: unknown }> {
   const changes: Record<string, { before: unknown; after: unknown }> = {};
-  const keys =
-    change.type === ChangeSetType.DELETE || change.type === ChangeSetType.DELETE_EARLY
-      ? Object.keys(change.original)
-      : Object.keys(change.payload);
+  const keys = isDelete(change.type) ? Object.keys(change.original) : Object.keys(change.payload);
   for (const key of keys) {
     if (NOISE.has(key)) continue;
     const before = change.type === ChangeSetType.CREATE ? null : plain(change.original[key] ?? null);
-    const after =
-      change.type === ChangeSetType.DELETE || change.type === ChangeSetType.DELETE_EARLY ? null : plain(change.payload[key] ?? null);
+    const after = isDelete(change.type) ? null : plain(change.payload[key] ?? null);
     if (JSON.stringify(before) !== JSON.stringify(after)) changes[key] = { before, after };
   }
   return changes;
@@ -99,7 +107,7 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
       name: set.name,
       type: set.type,
       payload: { ...(set.payload as Record<string, unknown>) },
-      original: { ...((set.originalEntity ?? {}) as Record<string, unknown>) },
+      original: { ...((set.originalEntity ?? (isDelete(set.type) ? lastLoaded(em, set.entity) : {})) as Record<string, unknown>) },
     }));
   await em.flush();
   const rows = pending
@@ -117,12 +125,7 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
         clientRequestId: actor.clientRequestId ?? undefined,
         entityType: change.name,
         entityId: wrap(change.entity, true).getSerializedPrimaryKey(),
-        action:
-          change.type === ChangeSetType.CREATE
-            ? AuditAction.CREATE
-            : change.type === ChangeSetType.DELETE || change.type === ChangeSetType.DELETE_EARLY
-              ? AuditAction.DELETE
-              : AuditAction.UPDATE,
+        action: change.type === ChangeSetType.CREATE ? AuditAction.CREATE : isDelete(change.type) ? AuditAction.DELETE : AuditAction.UPDATE,
         changes,
       }),
     );

@@ -47,6 +47,18 @@ export class Membership extends BaseEntity {
   @Index()
   @ManyToOne(() => Organisation, { ref: true, deleteRule: 'cascade' })
   organisation!: Ref<Organisation>;
+
+  /**
+   * When a coordinator or admin (or an operator with `silta account grant`) confirmed that the account
+   * really acts for the organisation; null while unconfirmed. Only verified members see other
+   * organisations' contact details.
+   */
+  @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
+  verifiedAt?: Date;
+
+  /** Who verified the membership; null when unverified or verified by an operator on the command line. */
+  @ManyToOne(() => Account, { ref: true, nullable: true, deleteRule: 'set null' })
+  verifiedBy?: Ref<Account>;
 }
 
 /** COORDINATOR role: the account manages the programme. */

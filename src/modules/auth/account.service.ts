@@ -25,8 +25,15 @@ export async function createAccount(em: EntityManager, input: CreateAccountInput
   return account;
 }
 
-export async function addMembership(em: EntityManager, accountId: number, organisationId: number): Promise<void> {
-  em.create(Membership, { account: em.getReference(Account, accountId), organisation: em.getReference(Organisation, organisationId) });
+/**
+ * Makes the account a member of the organisation, or verifies an existing membership. Operators
+ * (the command line) grant verified memberships; `verified: false` is for tests of new members.
+ */
+export async function addMembership(em: EntityManager, accountId: number, organisationId: number, options: { verified: boolean }): Promise<void> {
+  const membership =
+    (await em.findOne(Membership, { account: accountId, organisation: organisationId })) ??
+    em.create(Membership, { account: em.getReference(Account, accountId), organisation: em.getReference(Organisation, organisationId) });
+  if (options.verified && !membership.verifiedAt) membership.verifiedAt = new Date();
   await em.flush();
 }
 

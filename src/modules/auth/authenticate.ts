@@ -16,6 +16,7 @@ interface AccountRow {
   account_name: string;
   global_roles: GlobalRole[];
   organisation_ids: number[];
+  verified_organisation_ids: number[];
   programme_ids: number[];
   token_id?: number;
   scope?: TokenScope;
@@ -23,6 +24,7 @@ interface AccountRow {
 
 const ACCOUNT_COLUMNS = `a.id as account_id, a.name as account_name, a.global_roles,
   array(select m.organisation_id from membership m where m.account_id = a.id order by 1) as organisation_ids,
+  array(select m.organisation_id from membership m where m.account_id = a.id and m.verified_at is not null order by 1) as verified_organisation_ids,
   array(select c.programme_id from programme_coordinator c where c.account_id = a.id order by 1) as programme_ids`;
 
 function toViewer(row: AccountRow, tokenId: number | null, scope: TokenScope): Viewer {
@@ -33,6 +35,7 @@ function toViewer(row: AccountRow, tokenId: number | null, scope: TokenScope): V
     scope,
     globalRoles: new Set(row.global_roles),
     organisationIds: row.organisation_ids.map(Number),
+    verifiedOrganisationIds: row.verified_organisation_ids.map(Number),
     coordinatedProgrammeIds: row.programme_ids.map(Number),
   };
 }
@@ -81,8 +84,10 @@ export class Authenticator {
     if (!payload.sub) throw unauthenticated('The identity token has no subject');
     const issuer = this.oidc!.issuer;
     const name = typeof payload.name === 'string' ? payload.name.slice(0, 200) : payload.sub;
-    // First sign-in creates the account; roles are granted separately by an admin.
+    // First sign-in creates the account; roles are granted separately by an admin. Not audited: it
+    // happens while authenticating, before there is an actor, and grants nothing.
     await em.execute(
+      // eslint-disable-next-line no-restricted-syntax -- see above
       `insert into account (name, kind, oidc_issuer, oidc_subject) values (?, ?, ?, ?)
        on conflict (oidc_issuer, oidc_subject) do nothing`,
       [name, AccountKind.PERSON, issuer, payload.sub],

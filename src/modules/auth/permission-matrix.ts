@@ -10,6 +10,8 @@
  *  - COORDINATOR: a coordinator of the programme concerned;
  *  - OTHER_COORDINATOR: a coordinator of some other programme;
  *  - ANALYST and ADMIN: global roles.
+ * Memberships are verified (by a coordinator, admin or operator) unless the row says "unverified":
+ * there PARTNER, READ_ONLY and OTHER_PARTNER hold memberships nobody has verified yet.
  */
 export const MATRIX_ROLES = ['ANONYMOUS', 'READ_ONLY', 'PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN'] as const;
 export type MatrixRole = (typeof MATRIX_ROLES)[number];
@@ -53,6 +55,7 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   mutation('archiveOrganisation', ORGANISATION_EDITORS),
   mutation('addOrganisationMember', ['PARTNER', 'ADMIN']),
   mutation('removeOrganisationMember', ['PARTNER', 'ADMIN']),
+  mutation('verifyOrganisationMember', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
   mutation('createProject', PROJECT_EDITORS),
   mutation('updateProject', PROJECT_EDITORS),
   mutation('addProjectParticipant', PROJECT_EDITORS),
@@ -81,6 +84,8 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   mutation('createTargetGroup', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
   mutation('updateTargetGroup', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
   read('ContactPerson.email, ContactPerson.phone', ['READ_ONLY', 'PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
+  // A newly registered organisation's people see their own contact details, not everyone's.
+  read('ContactPerson.email, ContactPerson.phone (memberships unverified)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Organisation.internalNotes', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Project.internalNotes', ['COORDINATOR', 'ANALYST', 'ADMIN']),
   read('draft and rejected projects (every road)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'ANALYST', 'ADMIN']),

@@ -21,6 +21,14 @@ export function canManageMembers(viewer: Viewer, organisationId: number): boolea
   return canWrite(viewer) && (isMemberOf(viewer, organisationId) || isAdmin(viewer));
 }
 
+/**
+ * Verifying a membership (that the account really acts for the organisation): coordinators, who vet
+ * partners, and admins. Verified members see other organisations' contact details.
+ */
+export function canVerifyMembers(viewer: Viewer): boolean {
+  return canWrite(viewer) && isCoordinator(viewer);
+}
+
 /** A partner creates projects as the lead organisation; coordinators in their programmes. */
 export function canCreateProject(viewer: Viewer, leadOrganisationId: number, programmeId: number): boolean {
   return canWrite(viewer) && (isMemberOf(viewer, leadOrganisationId) || isCoordinator(viewer, programmeId));

@@ -23,8 +23,8 @@ export const SENSITIVE_FIELDS: readonly SensitiveField[] = [
     field: 'internalNotes',
     visibleTo: (viewer, scope) => scope.programmeId != null && canSeeProjectNotes(viewer, scope.programmeId),
   },
-  { entityType: 'ContactPerson', field: 'email', visibleTo: (viewer) => canSeeContactDetails(viewer) },
-  { entityType: 'ContactPerson', field: 'phone', visibleTo: (viewer) => canSeeContactDetails(viewer) },
+  { entityType: 'ContactPerson', field: 'email', visibleTo: (viewer, scope) => canSeeContactDetails(viewer, scope.organisationId ?? null) },
+  { entityType: 'ContactPerson', field: 'phone', visibleTo: (viewer, scope) => canSeeContactDetails(viewer, scope.organisationId ?? null) },
 ];
 
 const BY_KEY = new Map(SENSITIVE_FIELDS.map((rule) => [`${rule.entityType}.${rule.field}`, rule]));

@@ -20,7 +20,10 @@ export class ViewerInfo {
   @Field(() => Boolean, { description: 'True when mutations are allowed (signed in, and not with a read-only token).' })
   viewerCanWrite!: boolean;
 
-  @Field(() => Boolean, { description: 'True when contact people’s e-mail addresses and phone numbers are visible.' })
+  @Field(() => Boolean, {
+    description:
+      'True when contact people’s e-mail addresses and phone numbers are visible across organisations (a verified membership, or coordinator, analyst or admin). Members always see their own organisations’ contact details.',
+  })
   viewerCanSeeContactDetails!: boolean;
 
   @Field(() => Boolean, { description: 'True when `createOrganisation` is allowed.' })
@@ -42,7 +45,7 @@ export class ViewerResolver {
       roles: rolesOf(viewer),
       signedIn: viewer.accountId !== null,
       viewerCanWrite: canWrite(viewer),
-      viewerCanSeeContactDetails: canSeeContactDetails(viewer),
+      viewerCanSeeContactDetails: canSeeContactDetails(viewer, null),
       viewerCanCreateOrganisation: canCreateOrganisation(viewer),
       viewerCanCreateProject: canCreateProjects(viewer),
       viewerCanReadAuditLog: canReadAuditLog(viewer),
@@ -62,6 +65,14 @@ export class ViewerResolver {
   @FieldResolver(() => [Organisation], { description: 'Organisations the account is a member of (PARTNER).' })
   async organisations(@Root() info: ViewerInfo, @Ctx() { loaders }: Context): Promise<Organisation[]> {
     const found = await loaders.organisationsById.loadMany([...info.data.organisationIds]);
+    return found.filter((item): item is Organisation => item instanceof Organisation);
+  }
+
+  @FieldResolver(() => [Organisation], {
+    description: 'The organisations among `organisations` whose membership a coordinator or admin has verified; a new member waits here to be verified.',
+  })
+  async verifiedOrganisations(@Root() info: ViewerInfo, @Ctx() { loaders }: Context): Promise<Organisation[]> {
+    const found = await loaders.organisationsById.loadMany([...info.data.verifiedOrganisationIds]);
     return found.filter((item): item is Organisation => item instanceof Organisation);
   }
 

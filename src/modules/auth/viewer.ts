@@ -9,8 +9,10 @@ export interface Viewer {
   /** READ_ONLY tokens may not run mutations; anonymous viewers never may. */
   scope: TokenScope | null;
   globalRoles: ReadonlySet<GlobalRole>;
-  /** Organisations the account is a member of (PARTNER). */
+  /** Organisations the account is a member of (PARTNER), verified or not. */
   organisationIds: readonly number[];
+  /** The subset of `organisationIds` whose membership a coordinator, admin or operator has verified. */
+  verifiedOrganisationIds: readonly number[];
   /** Programmes the account coordinates (COORDINATOR). */
   coordinatedProgrammeIds: readonly number[];
 }
@@ -22,6 +24,7 @@ export const ANONYMOUS: Viewer = Object.freeze({
   scope: null,
   globalRoles: new Set<GlobalRole>(),
   organisationIds: [],
+  verifiedOrganisationIds: [],
   coordinatedProgrammeIds: [],
 });
 
@@ -56,9 +59,15 @@ export function rolesOf(viewer: Viewer): Role[] {
   return roles;
 }
 
-/** Partners and above see contact details (e-mail, phone) of contact people. */
-export function canSeeContactDetails(viewer: Viewer): boolean {
-  return rolesOf(viewer).length > 1;
+/**
+ * Contact details (e-mail, phone) of an organisation's contact people: its own members (verified or
+ * not), any account with at least one verified membership, and coordinators, analysts and admins.
+ * With `null` for the organisation: whether the viewer sees them across organisations, i.e. for an
+ * organisation it is not a member of. The one rule for every road to contact details.
+ */
+export function canSeeContactDetails(viewer: Viewer, organisationId: number | null): boolean {
+  if (organisationId !== null && isMemberOf(viewer, organisationId)) return true;
+  return viewer.verifiedOrganisationIds.length > 0 || isCoordinator(viewer) || isAnalyst(viewer);
 }
 
 /** Internal notes on organisations: coordinators and analysts. */

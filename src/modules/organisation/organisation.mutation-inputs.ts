@@ -127,6 +127,15 @@ export class AddOrganisationMemberInput extends OrganisationMemberFields {}
 @InputType({ description: 'Remove a member (PARTNER) from an organisation.' })
 export class RemoveOrganisationMemberInput extends OrganisationMemberFields {}
 
+@InputType({ description: 'Which membership to verify: the organisation and the member account.' })
+export class VerifyOrganisationMemberInput {
+  @Field(() => ID, { description: 'The organisation.' })
+  organisation!: string;
+
+  @Field(() => ID, { description: 'The member account (an Account ID).' })
+  account!: string;
+}
+
 @ObjectType({ description: 'Result of a mutation on an organisation.' })
 export class OrganisationPayload {
   @Field(() => Organisation, { nullable: true, description: 'The organisation after the change; null when userErrors are returned.' })

@@ -9,8 +9,8 @@ import { assertNoUserErrors, refusal, UserErrorCode } from '../../shared/mutatio
 import { Checks, MAX_NAME, MAX_TEXT, uniquenessKey } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
 import { Account, Membership } from '../auth/account.entity';
-import { canCreateOrganisation, canEditOrganisation, canManageMembers } from '../auth/permissions';
-import { isAdmin, isCoordinator } from '../auth/viewer';
+import { canCreateOrganisation, canEditOrganisation, canManageMembers, canVerifyMembers } from '../auth/permissions';
+import { isAdmin, isCoordinator, type Viewer } from '../auth/viewer';
 import { Municipality } from '../geography/municipality.entity';
 import { PostalArea } from '../geography/postal-area.entity';
 import { ContactPerson } from './contact-person.entity';
@@ -23,6 +23,7 @@ import {
   AddOrganisationMemberInput,
   RemoveOrganisationMemberInput,
   UpdateOrganisationInput,
+  VerifyOrganisationMemberInput,
 } from './organisation.mutation-inputs';
 
 export const CreateOrganisationPayload = MutationPayload('CreateOrganisation', 'organisation', Organisation, 'organisation');
@@ -30,6 +31,7 @@ export const UpdateOrganisationPayload = MutationPayload('UpdateOrganisation', '
 export const ArchiveOrganisationPayload = MutationPayload('ArchiveOrganisation', 'organisation', Organisation, 'organisation');
 export const AddOrganisationMemberPayload = MutationPayload('AddOrganisationMember', 'organisation', Organisation, 'organisation');
 export const RemoveOrganisationMemberPayload = MutationPayload('RemoveOrganisationMember', 'organisation', Organisation, 'organisation');
+export const VerifyOrganisationMemberPayload = MutationPayload('VerifyOrganisationMember', 'organisation', Organisation, 'organisation');
 
 interface OrganisationFields {
   name?: string | null;
@@ -77,15 +79,16 @@ async function checkReferences(em: EntityManager, input: OrganisationFields, che
   if (input.businessId) {
     const holder = await em.findOne(Organisation, { businessId: input.businessId });
     if (holder && holder.id !== ownId) {
-      checks.add(UserErrorCode.ALREADY_EXISTS, 'input.businessId', `${holder.name} already has Y-tunnus ${input.businessId}`);
+      // Unique-key messages never name the holder (docs/security.md, "What an attacker can still learn").
+      checks.add(UserErrorCode.ALREADY_EXISTS, 'input.businessId', 'Another organisation already has this Y-tunnus');
     }
   }
   if (input.name) {
-    const [holder] = await em.execute<{ id: number; name: string }[]>(
-        `select id, name from organisation where lower(normalize(regexp_replace(btrim(name), '\\s+', ' ', 'g'), NFC)) = ? and id <> ? limit 1`,
+    const [holder] = await em.execute<{ id: number }[]>(
+        `select id from organisation where lower(normalize(regexp_replace(btrim(name), '\\s+', ' ', 'g'), NFC)) = ? and id <> ? limit 1`,
         [uniquenessKey(input.name), ownId ?? 0],
       );
-    if (holder) checks.add(UserErrorCode.ALREADY_EXISTS, 'input.name', `An organisation called "${holder.name}" already exists`);
+    if (holder) checks.add(UserErrorCode.ALREADY_EXISTS, 'input.name', 'Another organisation already has this name');
   }
 }
 
@@ -93,6 +96,11 @@ function replaceContactPeople(em: EntityManager, organisation: Organisation, peo
   for (const person of people) {
     em.create(ContactPerson, { organisation: ref(organisation), name: person.name, title: person.title ?? undefined, email: person.email ?? undefined, phone: person.phone ?? undefined });
   }
+}
+
+/** A membership made by someone who may verify memberships is verified by them at once; others wait. */
+function verification(em: EntityManager, viewer: Viewer): Pick<Membership, 'verifiedAt' | 'verifiedBy'> {
+  return canVerifyMembers(viewer) ? { verifiedAt: new Date(), verifiedBy: em.getReference(Account, viewer.accountId!, { wrapped: true }) } : {};
 }
 
 async function findOrganisation(em: EntityManager, id: string, field: string): Promise<Organisation> {
@@ -104,10 +112,14 @@ async function findOrganisation(em: EntityManager, id: string, field: string): P
 
 @Resolver()
 export class OrganisationMutationResolver {
-  @Mutation(() => CreateOrganisationPayload, { nullable: true, description: 'Register an organisation; the caller becomes its member. Any signed-in account with write access.' })
+  @Mutation(() => CreateOrganisationPayload, {
+    nullable: true,
+    description:
+      'Register an organisation; the caller becomes its member, unverified until a coordinator or admin runs `verifyOrganisationMember` (coordinators and admins are verified at once). Any signed-in account with write access.',
+  })
   async createOrganisation(@Arg('input', () => CreateOrganisationInput, { description: 'The organisation.' }) input: CreateOrganisationInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canCreateOrganisation(ctx.viewer)) throw forbidden('You may not create organisations');
-    const outcome = await runMutation(ctx, { operation: 'createOrganisation', idempotencyKey: input.idempotencyKey, input, resultEntity: Organisation }, async ({ em, flush }) => {
+    const outcome = await runMutation(ctx, { operation: 'createOrganisation', conflictField: 'input.externalIds', idempotencyKey: input.idempotencyKey, input, resultEntity: Organisation }, async ({ em, flush }) => {
       const checks = validateOrganisationFields(input, true);
       assertNoUserErrors(checks.errors);
       await checkReferences(em, input, checks, null);
@@ -126,13 +138,15 @@ export class OrganisationMutationResolver {
       for (const external of input.externalIds ?? []) {
         em.create(ExternalId, { organisation: ref(organisation), system: external.system, value: external.value });
       }
-      em.create(Membership, { account: em.getReference(Account, ctx.viewer.accountId!), organisation: ref(organisation) });
+      em.create(Membership, { account: em.getReference(Account, ctx.viewer.accountId!), organisation: ref(organisation), ...verification(em, ctx.viewer) });
       await flush();
       return organisation;
     });
     if (outcome.result && !ctx.viewer.organisationIds.includes(outcome.result.id)) {
       // The rest of this request (the payload's fields) sees the new membership too.
-      ctx.viewer = { ...ctx.viewer, organisationIds: [...ctx.viewer.organisationIds, outcome.result.id] };
+      const id = outcome.result.id;
+      const verified = canVerifyMembers(ctx.viewer) ? [...ctx.viewer.verifiedOrganisationIds, id] : ctx.viewer.verifiedOrganisationIds;
+      ctx.viewer = { ...ctx.viewer, organisationIds: [...ctx.viewer.organisationIds, id], verifiedOrganisationIds: verified };
     }
     return { organisation: outcome.result, userErrors: outcome.userErrors };
   }
@@ -166,7 +180,8 @@ export class OrganisationMutationResolver {
       if (input.description !== undefined) organisation.description = input.description ?? undefined;
       if (input.internalNotes !== undefined) organisation.internalNotes = input.internalNotes ?? undefined;
       if (input.contactPeople != null) {
-        await em.nativeDelete(ContactPerson, { organisation: organisation.id });
+        // Through the unit of work, so that every removed person gets a DELETE row in the audit trail.
+        for (const person of await em.find(ContactPerson, { organisation: organisation.id })) em.remove(person);
         replaceContactPeople(em, organisation, input.contactPeople);
       }
       actingFor(organisation.id);
@@ -189,9 +204,13 @@ export class OrganisationMutationResolver {
     return { organisation: outcome.result, userErrors: outcome.userErrors };
   }
 
-  @Mutation(() => AddOrganisationMemberPayload, { nullable: true, description: "Make an account a member (PARTNER) of the organisation. The organisation's members and admins." })
+  @Mutation(() => AddOrganisationMemberPayload, {
+    nullable: true,
+    description:
+      "Make an account a member (PARTNER) of the organisation. The organisation's members and admins; the membership is verified when an admin or coordinator adds it, otherwise it waits for `verifyOrganisationMember`.",
+  })
   async addOrganisationMember(@Arg('input', () => AddOrganisationMemberInput, { description: 'Organisation and account.' }) input: AddOrganisationMemberInput, @Ctx() ctx: Context) {
-    const outcome = await runMutation(ctx, { operation: 'addOrganisationMember' }, async ({ em, actingFor }) => {
+    const outcome = await runMutation(ctx, { operation: 'addOrganisationMember', conflictField: 'input.account' }, async ({ em, actingFor }) => {
       const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
       if (!canManageMembers(ctx.viewer, organisation.id)) throw forbidden('You may not manage the members of this organisation');
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
@@ -201,7 +220,7 @@ export class OrganisationMutationResolver {
       if (await em.findOne(Membership, { account: accountId, organisation: organisation.id })) {
         throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.account', 'The account is already a member');
       }
-      em.create(Membership, { account: em.getReference(Account, accountId), organisation: ref(organisation) });
+      em.create(Membership, { account: em.getReference(Account, accountId), organisation: ref(organisation), ...verification(em, ctx.viewer) });
       actingFor(organisation.id);
       return organisation;
     });
@@ -217,6 +236,27 @@ export class OrganisationMutationResolver {
       const membership = await em.findOne(Membership, { account: accountId, organisation: organisation.id });
       if (!membership) throw refusal(UserErrorCode.NOT_FOUND, 'input.account', 'The account is not a member');
       em.remove(membership);
+      actingFor(organisation.id);
+      return organisation;
+    });
+    return { organisation: outcome.result, userErrors: outcome.userErrors };
+  }
+
+  @Mutation(() => VerifyOrganisationMemberPayload, {
+    description:
+      'Confirm that a member really acts for the organisation. Verified members see the contact details of every organisation; unverified ones only their own. Coordinators and admins. Verifying a verified member changes nothing.',
+  })
+  async verifyOrganisationMember(
+    @Arg('input', () => VerifyOrganisationMemberInput, { description: 'Organisation and account.' }) input: VerifyOrganisationMemberInput,
+    @Ctx() ctx: Context,
+  ) {
+    if (ctx.viewer.accountId !== null && !canVerifyMembers(ctx.viewer)) throw forbidden('Only coordinators and admins may verify members');
+    const outcome = await runMutation(ctx, { operation: 'verifyOrganisationMember' }, async ({ em, actingFor }) => {
+      const organisation = await findOrganisation(em, input.organisation, 'input.organisation');
+      const accountId = decodeEntityId(input.account, ['Account'], 'input.account');
+      const membership = accountId === undefined ? null : await em.findOne(Membership, { account: accountId, organisation: organisation.id });
+      if (!membership) throw refusal(UserErrorCode.NOT_FOUND, 'input.account', 'The account is not a member');
+      if (!membership.verifiedAt) Object.assign(membership, verification(em, ctx.viewer));
       actingFor(organisation.id);
       return organisation;
     });

@@ -86,14 +86,17 @@ export class OrganisationResolver {
   }
 }
 
+const CONTACT_DETAILS_RULE =
+  "null unless the viewer is a member of the person's organisation, has a verified membership in any organisation, or is a coordinator, analyst or admin.";
+
 @Resolver(() => ContactPerson)
 export class ContactPersonResolver {
-  @FieldResolver(() => String, { nullable: true, description: 'E-mail address; null unless the viewer is signed in as a partner or above.' })
+  @FieldResolver(() => String, { nullable: true, description: `E-mail address; ${CONTACT_DETAILS_RULE}` })
   email(@Root() person: ContactPerson, @Ctx() { viewer }: Context): string | null {
     return canSeeField(viewer, 'ContactPerson', 'email', { organisationId: person.organisation.id }) ? (person.email ?? null) : null;
   }
 
-  @FieldResolver(() => String, { nullable: true, description: 'Phone number; null unless the viewer is signed in as a partner or above.' })
+  @FieldResolver(() => String, { nullable: true, description: `Phone number; ${CONTACT_DETAILS_RULE}` })
   phone(@Root() person: ContactPerson, @Ctx() { viewer }: Context): string | null {
     return canSeeField(viewer, 'ContactPerson', 'phone', { organisationId: person.organisation.id }) ? (person.phone ?? null) : null;
   }

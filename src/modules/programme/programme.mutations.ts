@@ -93,7 +93,8 @@ interface ProgrammeReferences {
 async function checkReferences(em: EntityManager, input: ProgrammeReferences, checks: Checks, ownId: number | null): Promise<void> {
   if (input.code) {
     const holder = await em.findOne(Programme, { code: input.code });
-    if (holder && holder.id !== ownId) checks.add(UserErrorCode.ALREADY_EXISTS, 'input.code', `${holder.name} already has code ${input.code}`);
+    // Unique-key messages never name the holder (docs/security.md, "What an attacker can still learn").
+    if (holder && holder.id !== ownId) checks.add(UserErrorCode.ALREADY_EXISTS, 'input.code', 'Another programme already has this code');
   }
   if (input.parent) {
     const parentId = decodeEntityId(input.parent, ['Programme'], 'input.parent')!;
@@ -194,7 +195,7 @@ export class ProgrammeMutationResolver {
     description: "Add a postal-code area to the programme's territory, or change its URBAN/RURAL marking. The programme's coordinators and admins.",
   })
   async setProgrammeArea(@Arg('input', () => SetProgrammeAreaInput, { description: 'Programme, postal code and marking.' }) input: SetProgrammeAreaInput, @Ctx() ctx: Context) {
-    const outcome = await runMutation(ctx, { operation: 'setProgrammeArea' }, async ({ em }) => {
+    const outcome = await runMutation(ctx, { operation: 'setProgrammeArea', conflictField: 'input.postalCode' }, async ({ em }) => {
       const programme = await findManagedProgramme(em, ctx.viewer, input.programme, 'input.programme');
       if (!/^\d{5}$/.test(input.postalCode) || !(await em.findOne(PostalArea, { postalCode: input.postalCode }))) {
         throw refusal(UserErrorCode.UNKNOWN_POSTAL_CODE, 'input.postalCode', `Unknown postal code "${input.postalCode}"`);
@@ -292,7 +293,7 @@ export class ProgrammeMutationResolver {
   @Mutation(() => AddProgrammeCoordinatorPayload, { nullable: true, description: 'Make an account a coordinator of the programme. Admins only.' })
   async addProgrammeCoordinator(@Arg('input', () => AddProgrammeCoordinatorInput, { description: 'Programme and account.' }) input: AddProgrammeCoordinatorInput, @Ctx() ctx: Context) {
     if (ctx.viewer.accountId !== null && !canManageCoordinators(ctx.viewer)) throw forbidden('Only admins may appoint coordinators');
-    const outcome = await runMutation(ctx, { operation: 'addProgrammeCoordinator' }, async ({ em }) => {
+    const outcome = await runMutation(ctx, { operation: 'addProgrammeCoordinator', conflictField: 'input.account' }, async ({ em }) => {
       const programme = await findProgramme(em, input.programme, 'input.programme');
       const accountId = decodeEntityId(input.account, ['Account'], 'input.account')!;
       if (!(await em.findOne(Account, { id: accountId }))) throw notFound('input.account', 'account', input.account);

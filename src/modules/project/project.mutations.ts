@@ -160,8 +160,9 @@ async function checkReferences(
     // Serialises concurrent claims on the same canonical value, which the plain unique constraint cannot see.
     await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`project.${column}:${canonical}`]);
     const taken = await em.execute<unknown[]>(`select 1 from project where ${uniqueTextSql(column)} = ? and id <> ? limit 1`, [canonical, own?.id ?? 0]);
-    // The holder may be a draft the caller cannot see, so the message does not name it.
-    if (taken.length > 0) checks.add(UserErrorCode.ALREADY_EXISTS, `input.${key}`, `Another project already has the ${label} "${value}"`);
+    // The holder may be a draft the caller cannot see: the message names neither it nor anything about it
+    // (docs/security.md, "What an attacker can still learn").
+    if (taken.length > 0) checks.add(UserErrorCode.ALREADY_EXISTS, `input.${key}`, `Another project already has this ${label}`);
   }
   return references;
 }
@@ -342,7 +343,7 @@ export class ProjectMutationResolver {
     @Arg('input', () => AddProjectParticipantInput, { description: 'Project, organisation and role.' }) input: AddProjectParticipantInput,
     @Ctx() ctx: Context,
   ) {
-    const outcome = await runMutation(ctx, { operation: 'addProjectParticipant' }, async ({ em, actingFor }) => {
+    const outcome = await runMutation(ctx, { operation: 'addProjectParticipant', conflictField: 'input.organisation' }, async ({ em, actingFor }) => {
       const project = await findVisibleProject(em, input.project, 'input.project', true);
       const access = await accessOf(em, project);
       assertCanEdit(ctx.viewer, access, project.status);

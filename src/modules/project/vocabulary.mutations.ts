@@ -97,7 +97,7 @@ async function createTerm(em: EntityManager, entity: Term, input: CreateThemeInp
   const checks = validateTermFields(input, true);
   assertNoUserErrors(checks.errors);
   if (await em.findOne(entity, { code: input.code })) {
-    throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.code', `The code ${input.code} is already in use`);
+    throw refusal(UserErrorCode.ALREADY_EXISTS, 'input.code', 'Another term already has this code');
   }
   return em.create(entity, { code: input.code, labelFi: input.labelFi.trim(), labelEn: input.labelEn.trim() });
 }

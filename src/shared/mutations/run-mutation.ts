@@ -9,6 +9,7 @@ import { IdempotencyRecord } from '../../modules/auth/idempotency-record.entity'
 import { canWrite, isSignedIn } from '../../modules/auth/viewer';
 import { setWriting } from '../db/session';
 import { forbidden } from '../errors';
+import { uniqueViolationField } from './unique-fields';
 import { UserErrorCode, UserErrorsException, userError, type UserError } from './user-error';
 
 /**
@@ -34,6 +35,8 @@ export interface MutationOptions<T> {
   input?: unknown;
   /** How to load the record a replayed idempotency key points at. */
   resultEntity?: EntityClass<T>;
+  /** The input field to blame when a unique key over several columns clashes (one-column keys name their own). */
+  conflictField?: string;
 }
 
 export interface MutationOutcome<T> {
@@ -143,7 +146,9 @@ export async function runMutation<T extends object>(
       return { result: null, userErrors: [userError(UserErrorCode.VERSION_CONFLICT, 'input.expectedVersion', 'The record was changed by someone else; reload it and try again')] };
     }
     if (error instanceof UniqueConstraintViolationException) {
-      return { result: null, userErrors: [userError(UserErrorCode.ALREADY_EXISTS, null, 'A record with the same unique key already exists')] };
+      // Which field, never which record: the holder may be hidden from the caller (docs/security.md).
+      const field = uniqueViolationField(ctx.em, (error as { constraint?: unknown }).constraint, options.conflictField ?? null);
+      return { result: null, userErrors: [userError(UserErrorCode.ALREADY_EXISTS, field, 'Another record already has this value')] };
     }
     throw error;
   }
