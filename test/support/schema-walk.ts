@@ -42,8 +42,43 @@ export interface Operation {
   variant: string;
   /** Whether an optional argument is set (a filter, an order, `last`), as opposed to the plain field. */
   varies: boolean;
+  /** The whole operation, for sending it alone. */
   query: string;
   variables: Record<string, unknown>;
+  /** The GraphQL type of each variable, e.g. `filter: OrganisationFilter`, for `batch`. */
+  variableTypes: Record<string, string>;
+  selection: string;
+}
+
+/** Several operations as one request, each under an alias: fewer round trips for the same answers. */
+export interface Batch {
+  query: string;
+  variables: Record<string, unknown>;
+  members: { alias: string; operation: Operation }[];
+}
+
+/** Operations of the same root field, `size` at a time, each aliased `v<n>` with its variables renamed. */
+export function batch(operations: readonly Operation[], size: number): Batch[] {
+  const byField = new Map<string, Operation[]>();
+  for (const operation of operations) byField.set(operation.field, [...(byField.get(operation.field) ?? []), operation]);
+  const batches: Batch[] = [];
+  for (const group of byField.values()) {
+    for (let start = 0; start < group.length; start += size) {
+      const members = group.slice(start, start + size).map((operation, index) => ({ alias: `v${index}`, operation }));
+      const declarations: string[] = [];
+      const variables: Record<string, unknown> = {};
+      const fields = members.map(({ alias, operation }) => {
+        const call = Object.keys(operation.variables).map((name) => {
+          declarations.push(`$${alias}_${name}: ${operation.variableTypes[name]}`);
+          variables[`${alias}_${name}`] = operation.variables[name];
+          return `${name}: $${alias}_${name}`;
+        });
+        return `${alias}: ${operation.field}${call.length ? `(${call.join(', ')})` : ''} ${operation.selection}`;
+      });
+      batches.push({ query: `query WalkBatch${declarations.length ? `(${declarations.join(', ')})` : ''} { ${fields.join(' ')} }`, variables, members });
+    }
+  }
+  return batches;
 }
 
 const PAGING = new Set(['first', 'last', 'after', 'before']);
@@ -190,7 +225,8 @@ export function rootOperations(schema: GraphQLSchema, probes: Probes, skip: Reco
       const used = args.filter((arg) => arg.name in values);
       const declaration = used.length ? `(${used.map((arg) => `$${arg.name}: ${String(arg.type)}`).join(', ')})` : '';
       const call = used.length ? `(${used.map((arg) => `${arg.name}: $${arg.name}`).join(', ')})` : '';
-      return { field: field.name, variant, varies, query: `query Walk${declaration} { ${field.name}${call} ${selection} }`, variables: values };
+      const variableTypes = Object.fromEntries(used.map((arg) => [arg.name, String(arg.type)]));
+      return { field: field.name, variant, varies, query: `query Walk${declaration} { ${field.name}${call} ${selection} }`, variables: values, variableTypes, selection };
     };
     for (const base of bases) {
       const label = required.map((arg) => `${arg.name}=${describe(base[arg.name])}`).join(' ');
