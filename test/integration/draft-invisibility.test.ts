@@ -191,7 +191,10 @@ function show(value: unknown): string {
     if (node.id || name.length) return `{ ${[`${String(node.__typename ?? '')} ${String(node.id ?? '')}`.trim(), ...name].join(', ')} … }`;
   }
   const text = JSON.stringify(value) ?? 'undefined';
-  return text.length > 120 ? `${text.slice(0, 117)}…` : text;
+  // Cursors are base64url JSON: show what they carry (a sort key such as a granted amount).
+  const decoded = typeof value === 'string' && /^[A-Za-z0-9_-]{8,}$/.test(value) ? Buffer.from(value, 'base64url').toString('utf8') : '';
+  const shown = /^\[.*\]$/.test(decoded) ? `${text} (${decoded})` : text;
+  return shown.length > 160 ? `${shown.slice(0, 157)}…` : shown;
 }
 
 function changed(viewer: ViewerName): { request: string; diff: string[] }[] {
@@ -376,9 +379,12 @@ beforeAll(async () => {
 afterAll(async () => {
   // TEST_WALK_STATS=1 prints how big and slow the walk was.
   const slowest = [...msPerField.entries()].sort((a, b) => b[1] - a[1]).slice(0, 6).map(([field, ms]) => `${field} ${ms} ms`);
-  if (process.env.TEST_WALK_STATS) {console.error(
-    `draft invisibility: ${operations?.length} operations in ${batches?.length} batches × ${Object.keys(tokens).length} viewers × 2 walks = ${requests} requests in ${walkMs} ms (most time: ${slowest.join(', ')})`,
-  );}
+  if (process.env.TEST_WALK_STATS) {
+    console.error(
+      `draft invisibility: ${operations?.length} operations in ${batches?.length} batches × ${Object.keys(tokens).length} viewers × 2 walks = ${requests} requests in ${walkMs} ms (most time: ${slowest.join(', ')})`,
+      ...(after.size ? CONTROL.concat(HIDDEN).map((viewer) => `\n${viewer} sees a change in: ${changed(viewer).map(({ request }) => request).join('; ')}`) : []),
+    );
+  }
   await app?.close();
 });
 
