@@ -21,7 +21,7 @@ import {
  */
 
 export interface WalkOptions {
-  /** Object levels selected below a root field (a connection's edges/node count as one level). */
+  /** Object levels selected below a root item (a connection and its edges add no level). */
   depth: number;
   /** `first` for the root field's connection. */
   rootFirst: number;
@@ -38,7 +38,7 @@ export type Probes = Record<string, unknown[]>;
 
 export interface Operation {
   field: string;
-  /** Which arguments this request varies, readable in a failure: `filter.role=LEAD`. */
+  /** Which argument values this request uses, readable in a failure: `filter={role:"LEAD"}`. */
   variant: string;
   /** Whether an optional argument is set (a filter, an order, `last`), as opposed to the plain field. */
   varies: boolean;
