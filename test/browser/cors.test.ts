@@ -1,3 +1,5 @@
+/// <reference lib="dom" />
+// The callbacks given to page.evaluate() run in the browser.
 import type { Browser, Page } from 'playwright-core';
 import { describeInBrowser, launchChromium, servePage, type PageServer } from '../support/browser';
 import { startTestApp, type TestApp } from '../support/test-app';
