@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
+import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
@@ -21,6 +22,8 @@ import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
+import { corsMiddleware } from './web/cors';
+import { webRoutes } from './web/web.routes';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -146,6 +149,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     validationRules: staticLimitRules(limits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Apollo's own landing page (Sandbox) loads from a CDN; webRoutes serves an explorer that works offline.
+      ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(),
       requestTransactionPlugin(),
       costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),
@@ -181,9 +186,13 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
         return clientRequestId ? { clientRequestId } : {};
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/explorer/static/') === true },
     }),
   );
+
+  const cors = corsMiddleware(config.cors);
+  if (cors) app.use(cors);
+  app.use(webRoutes({ schema, introspection: config.introspection }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

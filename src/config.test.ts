@@ -28,6 +28,7 @@ describe('loadConfig', () => {
         maxBodyBytes: 1_048_576,
         requestTimeoutMs: 15_000,
       },
+      cors: { origins: [], credentials: false },
     });
   });
 
@@ -54,6 +55,8 @@ describe('loadConfig', () => {
       RATE_LIMIT_MAX_BUCKETS: '50',
       MAX_BODY_BYTES: '2048',
       REQUEST_TIMEOUT_MS: '0',
+      CORS_ORIGINS: 'https://portal.example.fi, http://localhost:5173',
+      CORS_CREDENTIALS: 'true',
     });
     expect(config).toMatchObject({
       port: 8080,
@@ -76,7 +79,13 @@ describe('loadConfig', () => {
         maxBodyBytes: 2048,
         requestTimeoutMs: 0,
       },
+      cors: { origins: ['https://portal.example.fi', 'http://localhost:5173'], credentials: true },
     });
+  });
+
+  it('allows any origin with * only without credentials', () => {
+    expect(loadConfig({ CORS_ORIGINS: '*' }).cors).toEqual({ origins: '*', credentials: false });
+    expect(() => loadConfig({ CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' })).toThrow(/CORS_CREDENTIALS/);
   });
 
   it.each([
@@ -93,6 +102,13 @@ describe('loadConfig', () => {
     [{ MAX_BODY_BYTES: '1mb' }, /MAX_BODY_BYTES/],
     [{ REQUEST_TIMEOUT_MS: '-1' }, /REQUEST_TIMEOUT_MS/],
     [{ TRUST_PROXY_HOPS: 'true' }, /TRUST_PROXY_HOPS/],
+    [{ CORS_ORIGINS: 'https://portal.example.fi/' }, /CORS_ORIGINS.*"https:\/\/portal.example.fi\/"/],
+    [{ CORS_ORIGINS: 'https://portal.example.fi/app' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'portal.example.fi' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'ftp://portal.example.fi' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://a.example.fi,*' }, /CORS_ORIGINS/],
+    [{ CORS_ORIGINS: 'https://a.example.fi,' }, /CORS_ORIGINS/],
+    [{ CORS_CREDENTIALS: 'sometimes' }, /CORS_CREDENTIALS/],
     [{ GRAPHQL_MAX_COST: '5000', RATE_LIMIT_BUDGET: '4000' }, /RATE_LIMIT_BUDGET \(4000\) must be at least GRAPHQL_MAX_COST \(5000\)/],
   ])('explains a bad value: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);

@@ -29,6 +29,15 @@ export interface Config {
   /** Reverse proxies in front of Silta whose X-Forwarded-For is trusted for the client IP (0: none). */
   trustProxyHops: number;
   limits: LimitsConfig;
+  cors: CorsConfig;
+}
+
+/** Which browser pages on other origins may call the API (README, "Browser clients"). */
+export interface CorsConfig {
+  /** Exact origins (`https://portal.example.fi`), or `*` for any; empty: no cross-origin access. */
+  origins: string[] | '*';
+  /** Send Access-Control-Allow-Credentials (cookies, HTTP auth); never with `*`. */
+  credentials: boolean;
 }
 
 /** Abuse limits (README, "Abuse limits"). */
@@ -113,6 +122,32 @@ function limits(env: Env): LimitsConfig {
   return config;
 }
 
+function cors(env: Env): CorsConfig {
+  const credentials = flag(env, 'CORS_CREDENTIALS');
+  const raw = (env.CORS_ORIGINS ?? '').trim();
+  if (raw === '*') {
+    // Browsers refuse credentials with a wildcard anyway; say so at start rather than in every portal's console.
+    if (credentials) throw new ConfigError('CORS_ORIGINS=* cannot be combined with CORS_CREDENTIALS=true; list the origins instead');
+    return { origins: '*', credentials };
+  }
+  const origins = raw === '' ? [] : raw.split(',').map((origin) => origin.trim());
+  for (const origin of origins) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(origin);
+    } catch {
+      parsed = undefined;
+    }
+    // The browser sends the origin serialised exactly so; anything else (a path, a trailing slash) would never match.
+    if (!parsed || !['http:', 'https:'].includes(parsed.protocol) || parsed.origin !== origin) {
+      throw new ConfigError(
+        `CORS_ORIGINS must be * or a comma-separated list of origins such as https://portal.example.fi (scheme, host and port only), got "${origin}"`,
+      );
+    }
+  }
+  return { origins, credentials };
+}
+
 /** The only reader of the environment (house style): everything else receives a Config. */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -138,5 +173,6 @@ export function loadConfig(env: Env = process.env): Config {
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     limits: limits(env),
+    cors: cors(env),
   };
 }

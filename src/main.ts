@@ -7,6 +7,7 @@ import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { prepareDatabase } from './db/prepare';
 import { createLogger } from './shared/logger';
 import { redactText } from './shared/redact';
+import { assertPortFree, portProblem, PortUnavailableError } from './shared/port';
 
 /** Process entry: config → database → app → listen; SIGTERM/SIGINT drain requests and stop the database. */
 export async function main(): Promise<void> {
@@ -23,6 +24,18 @@ export async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   const started = Date.now();
+
+  try {
+    await assertPortFree(config.port, config.host);
+  } catch (error) {
+    if (error instanceof PortUnavailableError) {
+      logger.fatal(error.message);
+      console.error(error.message);
+      process.exitCode = 1;
+      return;
+    }
+    throw error;
+  }
 
   let db;
   try {
@@ -46,7 +59,9 @@ export async function main(): Promise<void> {
       app!.httpServer.listen(config.port, config.host, resolve);
     });
   } catch (error) {
-    logger.fatal({ err: error }, 'start-up failed');
+    const portError = portProblem(error, config.port, config.host);
+    if (portError) console.error(portError.message);
+    logger.fatal({ err: error }, portError?.message ?? 'start-up failed');
     await db.close();
     process.exitCode = 1;
     return;

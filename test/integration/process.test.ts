@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import net, { type AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { packageRoot } from '../../src/shared/package-root';
@@ -18,9 +19,18 @@ interface Running {
   exited: Promise<number | null>;
 }
 
-function start(): Running {
+function start(overrides: NodeJS.ProcessEnv = {}): Running {
   // NODE_ENV as in production: jest sets 'test', which changes Apollo's signal handling.
-  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: 'production', SILTA_DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', SILTA_SEED: 'none', LOG_LEVEL: 'info' };
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    NODE_ENV: 'production',
+    SILTA_DATA_DIR: dataDir,
+    PORT: '0',
+    HOST: '127.0.0.1',
+    SILTA_SEED: 'none',
+    LOG_LEVEL: 'info',
+    ...overrides,
+  };
   delete env.DATABASE_URL;
   const child = spawn(process.execPath, [MAIN, 'start'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
@@ -111,5 +121,25 @@ describe('the server process', () => {
     expect(await again.exited).toBe(0);
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
     expect(existsSync(path.join(dataDir, 'server.lock'))).toBe(false);
+  });
+
+  it('refuses a port that is taken at once, naming PORT, without starting PostgreSQL', async () => {
+    const blocker = net.createServer();
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
+    const { port } = blocker.address() as AddressInfo;
+    const emptyDir = await mkdtemp(path.join(os.tmpdir(), 'silta-port-'));
+    try {
+      const started = Date.now();
+      const refused = start({ PORT: String(port), SILTA_DATA_DIR: emptyDir });
+      expect(await refused.exited).toBe(1);
+      expect(refused.output()).toContain(`Port ${port} is already in use on 127.0.0.1; stop the other process or set PORT to another port.`);
+      // Before the embedded PostgreSQL: nothing was initialised, so there is nothing left running.
+      expect(await readdir(emptyDir)).toEqual([]);
+      expect(refused.output()).not.toMatch(/PostgreSQL/);
+      expect(Date.now() - started).toBeLessThan(30_000);
+    } finally {
+      blocker.close();
+      await rm(emptyDir, { recursive: true, force: true });
+    }
   });
 });

@@ -243,6 +243,7 @@ export class OrganisationMutationResolver {
   }
 
   @Mutation(() => VerifyOrganisationMemberPayload, {
+    nullable: true,
     description:
       'Confirm that a member really acts for the organisation. Verified members see the contact details of every organisation; unverified ones only their own. Coordinators and admins. Verifying a verified member changes nothing.',
   })
