@@ -44,6 +44,20 @@ export class Migration20261130114619_row_level_security extends Migration {
         or p_programme = any(silta_viewer_ids('silta.programmes'))
         or silta_participates(p_id) $$;`);
 
+    // Project identifiers are unique in a canonical form (trimmed, NFC, case-folded) that the plain
+    // unique constraints cannot see, so mutations check it first; hidden projects must count too.
+    this.addSql(`create function silta_project_identifier_taken(p_column text, p_canonical text, p_exclude int) returns boolean
+      language plpgsql stable security definer set search_path = public, pg_temp as $$
+      declare taken boolean;
+      begin
+        if p_column not in ('code', 'eura_code', 'hyrra_number') then
+          raise exception 'not a project identifier: %', p_column;
+        end if;
+        execute format('select exists (select 1 from project where lower(normalize(regexp_replace(btrim(%I), ''\\s+'', '' '', ''g''), NFC)) = $1 and id <> $2)', p_column)
+          into taken using p_canonical, p_exclude;
+        return taken;
+      end $$;`);
+
     // Reading follows the rule; locking a row (select … for update) needs it too; writing also needs
     // the mutation's write window; a new row is readable inside the window (insert … returning).
     this.addSql(`alter table "project" enable row level security;`);
@@ -72,6 +86,7 @@ export class Migration20261130114619_row_level_security extends Migration {
       for (const command of ['select', 'insert', 'update', 'delete']) this.addSql(`drop policy if exists "${table}_${command}" on "${table}";`);
       this.addSql(`alter table "${table}" disable row level security;`);
     }
+    this.addSql(`drop function silta_project_identifier_taken(text, text, int);`);
     this.addSql(`drop function silta_sees_project(project_status, int, int);`);
     this.addSql(`drop function silta_participates(int);`);
     this.addSql(`drop function silta_writing();`);

@@ -90,7 +90,7 @@ const CASES: Record<string, (f: Fixture) => RemovalCase> = {
     ],
   }),
   removeOrganisationMember: (f) => ({
-    inputType: 'OrganisationMemberInput',
+    inputType: 'RemoveOrganisationMemberInput',
     input: { organisation: idOf(f.organisation), account: toGlobalId('Account', f.account.id as number) },
     removed: [
       {
@@ -166,7 +166,7 @@ const CASES: Record<string, (f: Fixture) => RemovalCase> = {
     ],
   }),
   removeProgrammeCoordinator: (f) => ({
-    inputType: 'ProgrammeCoordinatorInput',
+    inputType: 'RemoveProgrammeCoordinatorInput',
     input: { programme: idOf(f.programme), account: toGlobalId('Account', f.account.id as number) },
     removed: [
       {

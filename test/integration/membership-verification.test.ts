@@ -89,7 +89,7 @@ describe('membership verification', () => {
   it('a member added by an admin is verified at once; one added by a fellow member waits', async () => {
     const admin = await app.signIn({ admin: true });
     const member = await app.signIn({ unverifiedMemberOf: [other.id] });
-    const add = `mutation($input: OrganisationMemberInput!) { addOrganisationMember(input: $input) { userErrors { code } } }`;
+    const add = `mutation($input: AddOrganisationMemberInput!) { addOrganisationMember(input: $input) { userErrors { code } } }`;
     const [byAdmin, byMember] = await app.sql<{ id: number }>(`insert into account (name) values ('Lisätty 1'), ('Lisätty 2') returning id`);
     expect(dataOf(await app.gql(add, { input: { organisation: other.gid, account: toGlobalId('Account', byAdmin.id) } }, { token: admin })).addOrganisationMember.userErrors).toEqual([]);
     expect(dataOf(await app.gql(add, { input: { organisation: other.gid, account: toGlobalId('Account', byMember.id) } }, { token: member })).addOrganisationMember.userErrors).toEqual([]);

@@ -117,11 +117,17 @@ interface Walk extends WalkOptions {
  * The selection set of a type: every scalar and enum field, and objects down to `depth` levels.
  * Nested below the root item, a root-walked type, or a type already on the path, gets its `id` only.
  */
-function selectionOf(walk: Walk, type: GraphQLNamedOutputType, depth: number, path: readonly string[]): string {
+function selectionOf(walk: Walk, type: GraphQLNamedOutputType, depth: number, path: readonly string[], conflicting: ReadonlySet<string> = new Set()): string {
   if (isScalarType(type) || isEnumType(type)) return '';
   if (isUnionType(type) || isInterfaceType(type)) {
     const members = walk.schema.getPossibleTypes(type);
-    return `{ __typename ${members.map((member) => `... on ${member.name} ${selectionOf(walk, member, depth, path)}`).join(' ')} }`;
+    // Fields of one name but different types in two members would not merge: those get an alias per type.
+    const typesByName = new Map<string, Set<string>>();
+    for (const member of members) {
+      for (const field of Object.values(member.getFields())) typesByName.set(field.name, (typesByName.get(field.name) ?? new Set()).add(String(field.type)));
+    }
+    const clashes = new Set([...typesByName].filter(([, types]) => types.size > 1).map(([name]) => name));
+    return `{ __typename ${members.map((member) => `... on ${member.name} ${selectionOf(walk, member, depth, path, clashes)}`).join(' ')} }`;
   }
   if (!isObjectType(type)) throw new Error(`Cannot select ${String(type)}`);
   const fields = type.getFields();
@@ -130,16 +136,17 @@ function selectionOf(walk: Walk, type: GraphQLNamedOutputType, depth: number, pa
     return `{ __typename ${count}pageInfo { startCursor endCursor hasNextPage hasPreviousPage } edges { cursor node ${selectionOf(walk, nodeTypeOf(type), depth, path)} } }`;
   }
   const walkedElsewhere = path.length > 0 && (walk.rootWalked.has(type.name) || path.includes(type.name));
-  if (walkedElsewhere && 'id' in fields) return '{ __typename id }';
+  const named = (name: string): string => (conflicting.has(name) ? `${type.name}_${name}: ${name}` : name);
+  if (walkedElsewhere && 'id' in fields) return `{ __typename ${named('id')} }`;
   const parts = ['__typename'];
   for (const field of Object.values(fields)) {
-    const named = getNamedType(field.type);
-    if (isScalarType(named) || isEnumType(named)) {
-      parts.push(field.name);
+    const fieldType = getNamedType(field.type);
+    if (isScalarType(fieldType) || isEnumType(fieldType)) {
+      parts.push(named(field.name));
       continue;
     }
     if (depth <= 0 || walkedElsewhere) continue;
-    parts.push(`${field.name}${nestedArguments(type.name, field, walk)} ${selectionOf(walk, named, depth - 1, [...path, type.name])}`);
+    parts.push(`${named(field.name)}${nestedArguments(type.name, field, walk)} ${selectionOf(walk, fieldType, depth - 1, [...path, type.name])}`);
   }
   return `{ ${parts.join(' ')} }`;
 }

@@ -40,9 +40,6 @@ export const TransitionProjectPayload = MutationPayload('TransitionProject', 'pr
 export const AddProjectParticipantPayload = MutationPayload('AddProjectParticipant', 'participation', Participation, 'new participation');
 export const RemoveProjectParticipantPayload = MutationPayload('RemoveProjectParticipant', 'project', Project, 'project');
 
-/** Same canonical form as `uniquenessKey`, in SQL (as for organisation names). */
-const uniqueTextSql = (column: string): string => `lower(normalize(regexp_replace(btrim(${column}), '\\s+', ' ', 'g'), NFC))`;
-
 const UNIQUE_IDENTIFIERS = [
   { key: 'code', column: 'code', label: 'code' },
   { key: 'euraCode', column: 'eura_code', label: 'EURA code' },
@@ -159,10 +156,11 @@ async function checkReferences(
     const canonical = uniquenessKey(value);
     // Serialises concurrent claims on the same canonical value, which the plain unique constraint cannot see.
     await em.execute('select pg_advisory_xact_lock(hashtext(?))', [`project.${column}:${canonical}`]);
-    const taken = await em.execute<unknown[]>(`select 1 from project where ${uniqueTextSql(column)} = ? and id <> ? limit 1`, [canonical, own?.id ?? 0]);
+    // Row-level security would hide a draft holding the value: the database function looks at every project.
+    const [{ taken }] = await em.execute<{ taken: boolean }[]>('select silta_project_identifier_taken(?, ?, ?) as taken', [column, canonical, own?.id ?? 0]);
     // The holder may be a draft the caller cannot see: the message names neither it nor anything about it
     // (docs/security.md, "What an attacker can still learn").
-    if (taken.length > 0) checks.add(UserErrorCode.ALREADY_EXISTS, `input.${key}`, `Another project already has this ${label}`);
+    if (taken) checks.add(UserErrorCode.ALREADY_EXISTS, `input.${key}`, `Another project already has this ${label}`);
   }
   return references;
 }
