@@ -39,13 +39,27 @@ async function admin(sql: string): Promise<void> {
   }
 }
 
+let passwordRole: string | undefined;
+
 beforeAll(async () => {
   await admin(`create database "${database}" template "${testEnv('emptyTemplate')}"`);
-  databaseUrl = withDatabaseName(testEnv('serverUrl'), database);
+  const server = new URL(testEnv('serverUrl'));
+  if (!server.password) {
+    // A server with trust authentication (CI's PostgreSQL 15): give the CLI a URL with a password to leak.
+    passwordRole = `${database}_pw`;
+    const password = randomBytes(12).toString('hex');
+    await admin(`create role "${passwordRole}" login superuser password '${password}'`);
+    server.username = passwordRole;
+    server.password = password;
+  }
+  databaseUrl = withDatabaseName(server.toString(), database);
   serverPassword = decodeURIComponent(new URL(databaseUrl).password);
   expect(serverPassword.length).toBeGreaterThan(8);
 });
-afterAll(() => admin(`drop database if exists "${database}" with (force)`));
+afterAll(async () => {
+  await admin(`drop database if exists "${database}" with (force)`);
+  if (passwordRole) await admin(`drop role if exists "${passwordRole}"`);
+});
 
 describe('the silta command', () => {
   it.each([
@@ -94,7 +108,8 @@ describe('the silta command', () => {
   });
 
   it.each([
-    ['a wrong password', () => databaseUrl.replace(encodeURIComponent(serverPassword), 'hunter2-wrong-pw')],
+    // An unknown role too, so that a server with trust authentication refuses it as well.
+    ['a wrong password', () => { const url = new URL(databaseUrl); url.username = 'silta_no_such_role'; url.password = 'hunter2-wrong-pw'; return url.toString(); }],
     ['an unreachable server', () => 'postgresql://silta:hunter2-wrong-pw@127.0.0.1:1/silta'],
     ['a malformed URL', () => 'postgresql://silta:hunter2-wrong-pw@[::1/silta'],
   ])('fails on %s without printing the password', async (_label, url) => {
