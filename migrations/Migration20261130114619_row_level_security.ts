@@ -58,6 +58,24 @@ export class Migration20261130114619_row_level_security extends Migration {
         return taken;
       end $$;`);
 
+    // Full-text and trigram operators are not leakproof, so under row-level security PostgreSQL may not
+    // use their indexes (it would scan every project). Search finds its candidates here, by index and
+    // under the same rule; the caller's query joins them to project, where the policy applies again.
+    // The document must stay identical to PROJECT_SEARCH_DOCUMENT (src/modules/project/project.entity.ts)
+    // and its index: test/integration/search.test.ts compares them.
+    this.addSql(`create function silta_project_search_candidates(p_query tsquery, p_phrase text) returns setof int
+      language plpgsql stable security definer set search_path = public, pg_temp as $$
+      begin
+        if p_query is null then
+          return query select p.id from project p where p_phrase <% p.title and silta_sees_project(p.status, p.programme_id, p.id);
+        else
+          return query select p.id from project p
+            where ((setweight(to_tsvector('finnish', "title"), 'A') || setweight(to_tsvector('finnish', coalesce("summary", '') || ' ' || coalesce("purpose", '')), 'B')) @@ p_query
+                   or p_phrase <% p.title)
+              and silta_sees_project(p.status, p.programme_id, p.id);
+        end if;
+      end $$;`);
+
     // Reading follows the rule; locking a row (select … for update) needs it too; writing also needs
     // the mutation's write window; a new row is readable inside the window (insert … returning).
     this.addSql(`alter table "project" enable row level security;`);
@@ -86,6 +104,7 @@ export class Migration20261130114619_row_level_security extends Migration {
       for (const command of ['select', 'insert', 'update', 'delete']) this.addSql(`drop policy if exists "${table}_${command}" on "${table}";`);
       this.addSql(`alter table "${table}" disable row level security;`);
     }
+    this.addSql(`drop function silta_project_search_candidates(tsquery, text);`);
     this.addSql(`drop function silta_project_identifier_taken(text, text, int);`);
     this.addSql(`drop function silta_sees_project(project_status, int, int);`);
     this.addSql(`drop function silta_participates(int);`);

@@ -1,5 +1,6 @@
 import { OrganisationType } from '../../src/modules/organisation/organisation.enums';
 import { Scheme } from '../../src/modules/programme/programme.enums';
+import { PROJECT_SEARCH_DOCUMENT } from '../../src/modules/project/project.entity';
 import { idOf, Scenario } from '../support/scenario';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 
@@ -130,5 +131,12 @@ describe('search', () => {
       expect(result.errors?.[0].extensions?.argumentName).toBe('after');
     }
   });
-});
 
+  it('finds project candidates with the same document as the search index (row-level security keeps the index to a function)', async () => {
+    const [fn] = await app.sql<{ def: string }>(`select pg_get_functiondef('silta_project_search_candidates(tsquery, text)'::regprocedure) as def`);
+    expect(fn.def).toContain(PROJECT_SEARCH_DOCUMENT);
+    const [index] = await app.sql<{ def: string }>(`select pg_get_indexdef('project_search_idx'::regclass) as def`);
+    // The index definition is PostgreSQL's own spelling of the same expression: compare the words that matter.
+    for (const part of ["'finnish'", 'title', 'summary', 'purpose', "'A'", "'B'"]) expect(index.def).toContain(part);
+  });
+});
