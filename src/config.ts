@@ -32,7 +32,7 @@ export interface Config {
   cors: CorsConfig;
 }
 
-/** Which browser pages on other origins may call the API (README, "Browser clients"). */
+/** Which browser pages on other origins may call the API (docs/configuration.md, "Browser clients"). */
 export interface CorsConfig {
   /** Exact origins (`https://portal.example.fi`), or `*` for any; empty: no cross-origin access. */
   origins: string[] | '*';
@@ -40,7 +40,7 @@ export interface CorsConfig {
   credentials: boolean;
 }
 
-/** Abuse limits (README, "Abuse limits"). */
+/** Abuse limits (docs/limits.md). */
 export interface LimitsConfig {
   /** Deepest field nesting in an operation. */
   maxDepth: number;

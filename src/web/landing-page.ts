@@ -27,7 +27,7 @@ export function landingPageHtml(options: { schemaPublished: boolean }): string {
 <li><a href="${EXPLORER_PATH}">GraphQL explorer</a>: write and run queries in the browser, with the schema docs. To sign in, add an <code>Authorization: Bearer &lt;token&gt;</code> header in its Headers tab.</li>
 <li>The API itself: <code>POST /graphql</code> with a JSON body <code>{"query": "…", "variables": {…}}</code>.</li>
 ${schemaItem}
-<li><a href="/README.md">README.md</a>: the documentation (configuration, examples, accounts and permissions).</li>
+<li><a href="/README.md">README.md</a>: what Silta is, a quick start and examples; the manual is in <code>docs/</code>: <a href="/docs/configuration.md">configuration</a>, <a href="/docs/api.md">API guide</a>, <a href="/docs/accounts.md">accounts</a>, <a href="/docs/security.md">security</a>, <a href="/docs/limits.md">limits</a>.</li>
 </ul>
 <h2>Status</h2>
 <ul>

@@ -14,7 +14,7 @@ function wantsHtml(req: express.Request): boolean {
 
 /**
  * What a person with a browser gets: the landing page, the explorer (also on GET /graphql for a
- * browser; GraphQL clients fall through to Apollo), the schema and the README. Nothing is fetched
+ * browser; GraphQL clients fall through to Apollo), the schema, the README and the manual in docs/. Nothing is fetched
  * from elsewhere, so it all works offline.
  */
 export function webRoutes(options: { schema: GraphQLSchema; introspection: boolean }): Router {
@@ -41,13 +41,20 @@ export function webRoutes(options: { schema: GraphQLSchema; introspection: boole
       res.type('text/plain').send(sdl);
     });
   }
-  router.get('/README.md', async (_req, res, next) => {
+  const markdown = (file: string): express.RequestHandler => async (_req, res, next) => {
     try {
-      res.type('text/markdown').send(await readFile(path.join(packageRoot, 'README.md'), 'utf8'));
+      res.type('text/markdown').send(await readFile(path.join(packageRoot, file), 'utf8'));
     } catch (error) {
-      // An install without the README (a trimmed image) answers 404 rather than 500.
+      // An install without the docs (a trimmed image) answers 404 rather than 500.
       next((error as NodeJS.ErrnoException).code === 'ENOENT' ? undefined : error);
     }
+  };
+  router.get('/README.md', markdown('README.md'));
+  // The README links the manual as docs/<name>.md; only plain names, so nothing outside docs/ is reachable.
+  router.get('/docs/:file', (req, res, next) => {
+    const file = String(req.params.file);
+    if (!/^[a-z0-9-]+\.md$/.test(file)) return next();
+    return markdown(`docs/${file}`)(req, res, next);
   });
   return router;
 }

@@ -31,6 +31,13 @@ describe('pages for people with a browser', () => {
     const readme = await fetch(`${app.url}/README.md`);
     expect(readme.status).toBe(200);
     expect(await readme.text()).toMatch(/^# Silta/);
+    // The README's links into the manual work from the server too; nothing else on disk is reachable.
+    const docs = await fetch(`${app.url}/docs/configuration.md`);
+    expect(docs.status).toBe(200);
+    expect(await docs.text()).toBe(await readFile(path.join(packageRoot, 'docs/configuration.md'), 'utf8'));
+    for (const probe of ['/docs/missing.md', '/docs/..%2Fpackage.json', '/docs/%2E%2E%2FREADME.md', '/docs/security.txt']) {
+      expect((await fetch(`${app.url}${probe}`)).status).toBe(404);
+    }
   });
 
   it('serves the explorer on /explorer and to browsers on GET /graphql, with nothing from elsewhere', async () => {

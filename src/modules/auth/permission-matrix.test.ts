@@ -3,9 +3,9 @@ import path from 'node:path';
 import { packageRoot } from '../../shared/package-root';
 import { renderPermissionMatrix } from './permission-matrix';
 
-describe('the permission matrix in the README', () => {
+describe('the permission matrix in docs/security.md', () => {
   it('is the one the code and the tests use', () => {
-    const readme = readFileSync(path.join(packageRoot, 'README.md'), 'utf8');
-    expect(readme).toContain(renderPermissionMatrix());
+    const security = readFileSync(path.join(packageRoot, 'docs/security.md'), 'utf8');
+    expect(security).toContain(renderPermissionMatrix());
   });
 });

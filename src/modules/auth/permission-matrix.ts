@@ -1,5 +1,5 @@
 /**
- * The permission matrix: who may do what. The README table is generated from this (and checked
+ * The permission matrix: who may do what. The table in docs/security.md is generated from this (and checked
  * against it by a unit test); `test/integration/permission-matrix.test.ts` runs every cell over HTTP.
  *
  * Roles as the test plays them, relative to the records of the operation:
@@ -96,7 +96,7 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
 
 const SYMBOL: Record<Outcome, string> = { allowed: '✓', UNAUTHENTICATED: 'UNAUTHENTICATED', FORBIDDEN: 'FORBIDDEN', hidden: 'hidden' };
 
-/** The matrix as the Markdown table in the README. */
+/** The matrix as the Markdown table in docs/security.md. */
 export function renderPermissionMatrix(rows: MatrixRow[] = PERMISSION_MATRIX): string {
   const header = `| operation | ${MATRIX_ROLES.join(' | ')} |`;
   const rule = `|---|${MATRIX_ROLES.map(() => '---').join('|')}|`;

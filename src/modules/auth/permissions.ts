@@ -3,7 +3,7 @@ import { canWrite, isAdmin, isAnalyst, isCoordinator, isMemberOf, type Viewer } 
 
 /**
  * Who may do what: pure functions of the viewer and the record, used by the services and by the
- * `viewerCan…` fields, and tested cell by cell against the permission matrix in the README.
+ * `viewerCan…` fields, and tested cell by cell against the permission matrix in docs/security.md.
  */
 
 /** Any signed-in account with write access may register an organisation (and becomes its member). */
