@@ -64,32 +64,19 @@ function diff(change: PendingChange): Record<string, { before: unknown; after: u
   return changes;
 }
 
-/** The organisation a change concerns, when the actor did not name one: the record itself or its owner. */
-function organisationOf(change: PendingChange): number | null {
-  if (change.name === 'Organisation') return Number(wrap(change.entity, true).getPrimaryKey());
-  const owner = (change.entity as { organisation?: object }).organisation;
-  if (owner && typeof owner === 'object') {
-    try {
-      return Number(wrap(owner as AnyEntity, true).getPrimaryKey());
-    } catch {
-      return null;
-    }
+/**
+ * The key of the record of type `type` that a change belongs to: the record itself, or the one its
+ * `property` refers to (a contact person's organisation, a participation's project).
+ */
+function ownerOf(change: PendingChange, type: string, property: string): number | null {
+  if (change.name === type) return Number(wrap(change.entity, true).getPrimaryKey());
+  const owner = (change.entity as Record<string, unknown>)[property];
+  if (!owner || typeof owner !== 'object') return null;
+  try {
+    return Number(wrap(owner as AnyEntity, true).getPrimaryKey());
+  } catch {
+    return null;
   }
-  return null;
-}
-
-/** The project a changed record belongs to, so that row-level security shows its events with the project. */
-function projectOf(change: PendingChange): number | null {
-  if (change.name === 'Project') return Number(wrap(change.entity, true).getPrimaryKey());
-  const owner = (change.entity as { project?: object }).project;
-  if (owner && typeof owner === 'object') {
-    try {
-      return Number(wrap(owner as AnyEntity, true).getPrimaryKey());
-    } catch {
-      return null;
-    }
-  }
-  return null;
 }
 
 /**
@@ -118,8 +105,9 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
         accountId: actor.accountId ?? undefined,
         accountName: actor.accountName ?? undefined,
         tokenId: actor.tokenId ?? undefined,
-        organisationId: actor.organisationId ?? organisationOf(change) ?? undefined,
-        projectId: projectOf(change) ?? undefined,
+        organisationId: actor.organisationId ?? ownerOf(change, 'Organisation', 'organisation') ?? undefined,
+        // Row-level security shows an event exactly to those who see its project.
+        projectId: ownerOf(change, 'Project', 'project') ?? undefined,
         operation: actor.operation,
         requestId: actor.requestId,
         clientRequestId: actor.clientRequestId ?? undefined,
