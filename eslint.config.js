@@ -179,7 +179,8 @@ module.exports = tseslint.config(
           // Pages, results and computed values (sums, the caller) are not records: they have no identity to refetch.
           exceptions: {
             suffixes: ['Connection', 'Edge', 'Payload', 'PageInfo', 'Totals'],
-            types: ['UserError', 'Viewer'],
+            // The analysts' summaries (src/modules/summary) are computed too.
+            types: ['UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary'],
           },
         },
       ],

@@ -23,6 +23,7 @@ import { ParticipationResolver, ProjectResolver } from './modules/project/projec
 import { VocabularyMutationResolver } from './modules/project/vocabulary.mutations';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
+import { ProgrammeSummaryResolver, SummaryResolver, ThemeSummaryResolver } from './modules/summary/summary.resolver';
 import { DateTime, outputErrorsAreInternal } from './shared/scalars';
 
 export const resolvers = [
@@ -53,6 +54,9 @@ export const resolvers = [
   TargetGroupResolver,
   VocabularyMutationResolver,
   SearchResolver,
+  SummaryResolver,
+  ProgrammeSummaryResolver,
+  ThemeSummaryResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;
