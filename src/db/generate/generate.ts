@@ -508,6 +508,8 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
       const reword = () => {
         // Two or three of the ways people say the same thing differently.
         const ways = r.sample(['synonyms', 'inflection', 'reordered', 'rewritten', 'copied'], r.int(2, 3));
+        // A copied summary comes with a reworded title, or the pair would be an exact duplicate.
+        if (ways.includes('copied') && !ways.includes('inflection')) ways.push('inflection');
         let summaryIdeas = ideas;
         if (ways.includes('reordered')) summaryIdeas = [...ideas].reverse();
         b.summary = summaryOf(text, summaryIdeas, ways.includes('rewritten'));
