@@ -7,7 +7,18 @@ import { MIGRATIONS_DIR } from './orm-config';
 /** Applies pending migrations; the server never calls updateSchema(). */
 export async function applyMigrations(orm: MikroORM, logger: Logger): Promise<string[]> {
   const migrator = orm.getMigrator();
-  const applied = await migrator.up();
+  // With snapshots on, MikroORM rewrites migrations/.snapshot-silta.json from the database after `up`:
+  // a fresh clone's first start would change a committed file, and migration:check would compare the
+  // entities with a snapshot it had just rewritten. Only migration:create writes the snapshot.
+  const options = orm.config.get('migrations');
+  const snapshot = options.snapshot;
+  options.snapshot = false;
+  let applied;
+  try {
+    applied = await migrator.up();
+  } finally {
+    options.snapshot = snapshot;
+  }
   if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
   return applied.map((m) => m.name);
 }
