@@ -10,6 +10,7 @@ import { openDatabase } from '../src/db/database';
 import { ensureDatabase, withDatabaseName } from '../src/db/database-url';
 import { EmbeddedPostgres } from '../src/db/embedded-postgres';
 import { prepareDatabase } from '../src/db/prepare';
+import { isSessionControl } from '../src/shared/db/session';
 import { createLogger } from '../src/shared/logger';
 
 /**
@@ -66,7 +67,7 @@ async function main(): Promise<void> {
     // Served as the unprivileged role (row-level security on), as in production.
     const serving = await db.openServingOrm();
     serving.em.getKnex().on('query', (query: { sql: string }) => {
-      if (!/^\s*(set\s|begin|commit|rollback|savepoint|release savepoint|select set_config\()/i.test(query.sql)) statements += 1;
+      if (!isSessionControl(query.sql)) statements += 1;
     });
     const app = await createApp({ orm: serving, config, logger });
     await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

@@ -11,6 +11,7 @@ import { dropAppRole, provisionAppRole } from '../../src/db/app-role';
 import { ormConfig } from '../../src/db/orm-config';
 import { addCoordinator, addMembership, createAccount, issueToken } from '../../src/modules/auth/account.service';
 import { GlobalRole, TokenScope } from '../../src/modules/auth/auth.enums';
+import { isSessionControl } from '../../src/shared/db/session';
 import { createLogger } from '../../src/shared/logger';
 import { testEnv, type Template } from './environment';
 
@@ -53,8 +54,6 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-const TRANSACTION_CONTROL = /^\s*(set\s|begin|commit|rollback|savepoint|release savepoint|select set_config\()/i;
-
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
   const client = new Client({ connectionString: testEnv('serverUrl') });
   await client.connect();
@@ -89,7 +88,7 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
   // Statements the app sends for requests; session and transaction control are not counted.
   servingOrm.em.getKnex().on('query', (query: { sql: string }) => {
     if (process.env.TEST_LOG_SQL) console.error(query.sql);
-    if (!TRANSACTION_CONTROL.test(query.sql)) statements += 1;
+    if (!isSessionControl(query.sql)) statements += 1;
   });
   const app: App = await createApp({ orm: servingOrm, config: { ...loadConfig({}), shutdownTimeoutMs: 1000, ...configOverrides }, logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));

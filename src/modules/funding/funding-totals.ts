@@ -44,7 +44,6 @@ export function fundingTotalsLoader(
   em: EntityManager,
   parentSql: string,
   join = '',
-  condition: { sql: string; bindings: unknown[] } | null = null,
 ): DataLoader<number, FundingTotals> {
   return new DataLoader<number, FundingTotals>(async (keys) => {
     const rows = await em.execute<
@@ -52,9 +51,9 @@ export function fundingTotalsLoader(
     >(
       `select ${parentSql} as parent, f.source, sum(f.planned)::text as planned, sum(f.granted)::text as granted, sum(f.paid)::text as paid
        from funding_line f ${join}
-       where ${parentSql} in (${keys.map(() => '?').join(', ')}) ${condition ? `and ${condition.sql}` : ''}
+       where ${parentSql} in (${keys.map(() => '?').join(', ')})
        group by ${parentSql}, f.source`,
-      [...keys, ...(condition?.bindings ?? [])],
+      [...keys],
     );
     const byParent = new Map<number, SourceTotals[]>(keys.map((key) => [key, []]));
     for (const row of rows) byParent.get(Number(row.parent))?.push({ ...row });

@@ -10,7 +10,6 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 
 /** What row-level security needs to know about the viewer; plain data, set once per transaction. */
 export interface SessionViewer {
-  accountId: number | null;
   organisationIds: readonly number[];
   coordinatedProgrammeIds: readonly number[];
   /** Analysts and admins see draft and rejected projects everywhere. */
@@ -32,11 +31,10 @@ export function knexOf(em: EntityManager): Knex {
  */
 export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0): Promise<void> {
   await em.execute(
-    `select set_config('silta.account', ?, true), set_config('silta.organisations', ?, true),
+    `select set_config('silta.organisations', ?, true),
             set_config('silta.programmes', ?, true), set_config('silta.sees_all', ?, true), set_config('silta.writing', 'off', true),
             set_config('statement_timeout', ?, true)`,
     [
-      viewer.accountId === null ? '' : String(viewer.accountId),
       intArray(viewer.organisationIds),
       intArray(viewer.coordinatedProgrammeIds),
       viewer.seesAllProjects ? 'on' : 'off',
@@ -51,4 +49,13 @@ export async function setSessionViewer(em: EntityManager, viewer: SessionViewer,
  */
 export async function setWriting(em: EntityManager, writing: boolean): Promise<void> {
   await em.execute(`select set_config('silta.writing', ?, true)`, [writing ? 'on' : 'off']);
+}
+
+/**
+ * Transaction and session control the request transaction adds around the app's own statements
+ * (BEGIN, the set_config that sets the viewer, savepoints, COMMIT): left out when tests and the
+ * benchmark count statements per request.
+ */
+export function isSessionControl(sql: string): boolean {
+  return /^\s*(set\s|begin|commit|rollback|savepoint|release savepoint|select set_config\()/i.test(sql);
 }
