@@ -6,6 +6,7 @@ import { Migration20261128053208_list_order_indexes } from './Migration202611280
 import { Migration20261130114619_row_level_security } from './Migration20261130114619_row_level_security';
 import { Migration20261130114830_audit_client_request_id } from './Migration20261130114830_audit_client_request_id';
 import { Migration20261130120102_membership_verification } from './Migration20261130120102_membership_verification';
+import { Migration20261130140050_overlaps } from './Migration20261130140050_overlaps';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
@@ -14,4 +15,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130114619_row_level_security', class: Migration20261130114619_row_level_security },
   { name: 'Migration20261130114830_audit_client_request_id', class: Migration20261130114830_audit_client_request_id },
   { name: 'Migration20261130120102_membership_verification', class: Migration20261130120102_membership_verification },
+  { name: 'Migration20261130140050_overlaps', class: Migration20261130140050_overlaps },
 ];

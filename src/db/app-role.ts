@@ -13,7 +13,9 @@ import type { Logger } from 'pino';
  */
 
 /** Tables the app may read but not write: reference data loaded at start-up, and the migration log. */
-const READ_ONLY_TABLES = ['mikro_orm_migrations', 'postal_area', 'municipality', 'reference_dataset'];
+const READ_ONLY_TABLES = ['mikro_orm_migrations', 'postal_area', 'municipality', 'reference_dataset', 'overlap', 'overlap_term'];
+/** The overlap engine's own state: not the serving role's business (its triggers write the queue as the owner). */
+const NO_ACCESS_TABLES = ['overlap_dirty', 'overlap_state'];
 /** Append-only (the trigger refuses the rest anyway, for every role). */
 const INSERT_ONLY_TABLES = ['audit_event'];
 
@@ -57,10 +59,12 @@ async function grant(client: Client, role: string, database: string): Promise<vo
   await client.query(`grant usage, select on all sequences in schema public to ${r}`);
   const existing = await client.query<{ name: string }>(
     `select tablename as name from pg_tables where schemaname = 'public' and tablename = any($1)`,
-    [[...READ_ONLY_TABLES, ...INSERT_ONLY_TABLES]],
+    [[...READ_ONLY_TABLES, ...INSERT_ONLY_TABLES, ...NO_ACCESS_TABLES]],
   );
   for (const { name } of existing.rows) {
-    const revoked = INSERT_ONLY_TABLES.includes(name) ? 'update, delete, truncate' : 'insert, update, delete, truncate';
+    const revoked = NO_ACCESS_TABLES.includes(name)
+      ? 'all'
+      : INSERT_ONLY_TABLES.includes(name) ? 'update, delete, truncate' : 'insert, update, delete, truncate';
     await client.query(`revoke ${revoked} on ${quoteIdent(name)} from ${r}`);
   }
 }

@@ -18,6 +18,7 @@ import { Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from '../m
 import { TargetGroup, Theme } from '../modules/project/vocabulary.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/auth/account.entity';
+import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from '../modules/overlap/overlap.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 
@@ -50,4 +51,9 @@ export const entities = [
   ApiToken,
   IdempotencyRecord,
   AuditEvent,
+  Overlap,
+  OverlapReview,
+  OverlapDirty,
+  OverlapTerm,
+  OverlapState,
 ];
