@@ -250,10 +250,6 @@ export const WEIGHTS: Readonly<Record<OverlapSignalKind, number>> = {
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 const euros = (cents: number) =>
   `${(cents / 100).toLocaleString('fi-FI', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u00a0/g, ' ')} €`;
-const finnishDate = (iso: string) => {
-  const [y, m, d] = iso.split('-').map(Number);
-  return `${d}.${m}.${y}`;
-};
 
 /** The signals of a finding, each with its score and evidence, strongest contribution first. */
 export function explain(m: Measures, a: ProjectProfile, b: ProjectProfile, names: EvidenceNames): StoredSignal[] {

@@ -161,21 +161,21 @@ export function textSimilarity(a: TextProfile, b: TextProfile): TextSimilarity {
 
 /**
  * Words two texts share, for the evidence: words of `a` that have a word in `b` with the same
- * first five letters (after folding), or are a part of a compound in `b` ("työ" in "nuorisotyö");
+ * first four letters (after folding), or are a part of a compound in `b` ("työ" in "nuorisotyö");
  * the rarest first when statistics are given, else the longest; in `a`'s spelling.
  */
 export function sharedWords(a: string, b: string, stats: TextStatistics | null, limit = 6): string[] {
   const wordsB = [...new Set(contentWords(b))];
-  const prefixesB = new Set(wordsB.map((word) => word.slice(0, 5)));
+  const prefixesB = new Set(wordsB.map((word) => word.slice(0, 4)));
   const seen = new Set<string>();
   const shared: Array<{ word: string; rarity: number }> = [];
   const original = a.normalize('NFKC').match(/\p{L}+/gu) ?? [];
   for (const spelled of original) {
     const [word] = contentWords(spelled);
-    if (!word || word.length < 3 || seen.has(word.slice(0, 5))) continue;
+    if (!word || word.length < 3 || seen.has(word.slice(0, 4))) continue;
     const compoundPart = word.length >= 3 && wordsB.some((other) => other.length >= word.length + 3 && (other.startsWith(word) || other.endsWith(word)));
-    if (!prefixesB.has(word.slice(0, 5)) && !compoundPart) continue;
-    seen.add(word.slice(0, 5));
+    if (!prefixesB.has(word.slice(0, 4)) && !compoundPart) continue;
+    seen.add(word.slice(0, 4));
     const grams = wordGrams(word);
     const rarity = stats ? grams.reduce((sum, gram) => sum + inverseFrequency(stats, gram), 0) / grams.length : word.length;
     shared.push({ word: spelled.toLowerCase(), rarity });
