@@ -221,10 +221,10 @@ describe('candidate pairs', () => {
     }
     // Every such pair, exactly once: per municipality 10 projects, in 3 decades … brute force agrees.
     let expected = 0;
-    for (let i = 0; i < 300; i++) for (let j = i + 1; j < 300; j++) {
+    for (let i = 0; i < 300; i++) {for (let j = i + 1; j < 300; j++) {
       const [a, b] = [profiles[i], profiles[j]];
       if (a.municipalities[0] === b.municipalities[0] && a.programmeId !== b.programmeId && a.start === b.start) expected++;
-    }
+    }}
     expect(count).toBe(expected);
     expect(count).toBeLessThan((300 * 299) / 2 / 20);
   });
