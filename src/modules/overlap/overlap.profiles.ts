@@ -24,6 +24,8 @@ interface ProjectRow {
   programme_id: number;
   scheme: SchemeCode;
   parent_id: number | null;
+  programme_start: string;
+  programme_end: string;
   start: string;
   end: string | null;
 }
@@ -75,6 +77,7 @@ async function loadParts(db: Queryable, where: string, params: unknown[]): Promi
 }
 
 const PROJECT_COLUMNS = `p.id, p.code, p.title, p.summary, p.purpose, p.programme_id, pr.scheme, p.parent_id,
+  to_char(pr.period_start, 'YYYY-MM-DD') as programme_start, to_char(pr.period_end, 'YYYY-MM-DD') as programme_end,
   to_char(coalesce(p.actual_start, p.planned_start), 'YYYY-MM-DD') as start,
   to_char(coalesce(p.actual_end, p.planned_end), 'YYYY-MM-DD') as "end"`;
 
@@ -104,6 +107,7 @@ function profileOf(row: ProjectRow, parts: Parts, territories: Territories, text
     summary: row.summary,
     purpose: row.purpose,
     programmeId: row.programme_id,
+    programmePeriod: { start: row.programme_start, end: row.programme_end },
     scheme: row.scheme,
     parentId: row.parent_id,
     start: row.start,

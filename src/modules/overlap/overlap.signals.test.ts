@@ -28,6 +28,7 @@ function project(spec: Partial<Omit<ProjectProfile, 'roles' | 'granted' | 'text'
     summary: text.summary ?? null,
     purpose: null,
     programmeId: spec.programmeId ?? 1,
+    programmePeriod: spec.programmePeriod ?? { start: '2014-01-01', end: '2027-12-31' },
     scheme: spec.scheme ?? 'KAKE',
     parentId: spec.parentId ?? null,
     start: spec.start ?? '2019-01-01',
