@@ -61,7 +61,7 @@ const BATCH_SIZE = 12;
 
 const LIMITS = {
   maxDepth: 100,
-  maxAliases: 100,
+  maxAliases: 1000,
   maxDirectives: 20,
   maxTokens: 1_000_000,
   maxCost: 100_000_000,
@@ -442,6 +442,11 @@ describe('a hidden draft', () => {
 
   it.each(CONTROL)('is seen by %s (the walk can see the draft at all)', (viewer) => {
     expect(changed(viewer).length).toBeGreaterThan(0);
+  });
+
+  it.each(CONTROL)('shows %s the findings that involve the draft (the overlap roads are walked with something to hide)', (viewer) => {
+    const fields = new Set(changed(viewer).map(({ request }) => request.split(' ')[0]));
+    expect(['overlaps', 'overlapSummary'].filter((field) => !fields.has(field))).toEqual([]);
   });
 
   it.each(HIDDEN)('answers node/nodes/project(code:) for the draft as for a record that does not exist, for %s', async (viewer) => {
