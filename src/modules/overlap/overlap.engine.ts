@@ -258,7 +258,9 @@ export interface RecomputeResult {
   findings: number;
   byKind: Record<string, number>;
   ms: number;
+  /** Milliseconds per phase, and the JavaScript heap in use at the end of each. */
   phases: Record<string, number>;
+  heapMb: Record<string, number>;
 }
 
 /**
@@ -323,7 +325,11 @@ export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit:
 export async function recomputeAll(client: PoolClient, logger?: Logger): Promise<RecomputeResult> {
   const started = Date.now();
   const phases: Record<string, number> = {};
-  const mark = (name: string, since: number) => (phases[name] = Date.now() - since);
+  const heapMb: Record<string, number> = {};
+  const mark = (name: string, since: number) => {
+    phases[name] = Date.now() - since;
+    heapMb[name] = Math.round(process.memoryUsage().heapUsed / 1048576);
+  };
   await client.query('select pg_advisory_lock($1)', [OVERLAP_LOCK]);
   try {
     const { rows: [{ now: startedAt }] } = await client.query<{ now: string }>('select clock_timestamp()::text as now');
@@ -351,18 +357,36 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
     const organisationIds = new Set<number>();
     for (const profile of profiles) for (const id of profile.roles.keys()) organisationIds.add(id);
     const names = await loadNames(client, [...organisationIds], territories, statistics);
-    const assessments: Assessment[] = [];
+    // SYNERGY is capped as it streams by (each project's best few), so millions of same-theme pairs
+    // in a national data set never sit in memory; the result is what capSynergy would keep.
+    const kept: Assessment[] = [];
+    const bestSynergy = new Map<number, Assessment[]>();
+    const offer = (x: Assessment) => {
+      for (const id of [x.a.id, x.b.id]) {
+        let list = bestSynergy.get(id);
+        if (!list) bestSynergy.set(id, (list = []));
+        if (list.length < SYNERGY_PER_PROJECT) list.push(x);
+        else if (byScore(x, list[list.length - 1]) < 0) list[list.length - 1] = x;
+        else continue;
+        list.sort(byScore);
+      }
+    };
     const candidatePairs = forEachCandidatePair(profiles, (i, j) => {
       const assessment = assessPair(profiles[i], profiles[j], names);
-      if (assessment) assessments.push(assessment);
+      if (!assessment) return;
+      if (assessment.kind === OverlapKind.SYNERGY) offer(assessment);
+      else kept.push(assessment);
     });
-    const kept = await capSynergy(client, assessments, new Set(profiles.map((profile) => profile.id)));
-    assessments.length = 0;
+    const synergy = new Set<Assessment>();
+    for (const list of bestSynergy.values()) for (const x of list) synergy.add(x);
+    bestSynergy.clear();
+    kept.push(...synergy);
     kept.sort((x, y) => x.a.id - y.a.id || x.b.id - y.b.id);
     mark('scoring', t);
     logger?.info({ candidatePairs, findings: kept.length }, 'overlaps: pairs scored');
 
     t = Date.now();
+    const byId = new Map(profiles.map((profile) => [profile.id, profile]));
     await client.query(`create temporary table overlap_new (a int, b int, kind overlap_kind, score float8, crosses boolean, signals jsonb, primary key (a, b))`);
     try {
       for (let i = 0; i < kept.length; i += 1000) {
@@ -370,9 +394,10 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
         const ids = [...new Set(chunk.flatMap((x) => [x.a.id, x.b.id]))];
         const { rows } = await client.query<{ id: number; title: string; summary: string | null; purpose: string | null }>(
           'select id, title, summary, purpose from project where id = any($1)', [ids]);
-        const texts = new Map(rows.map((row) => [row.id, row]));
-        const withText = (profile: ProjectProfile): ProjectProfile => ({ ...profile, ...texts.get(profile.id) });
-        const findings = chunk.map((x) => explainPair({ ...x, a: withText(x.a), b: withText(x.b) }, names));
+        // The chunk's profiles get their texts for the shared words of the evidence, then lose them again.
+        for (const row of rows) Object.assign(byId.get(row.id)!, { title: row.title, summary: row.summary, purpose: row.purpose });
+        const findings = chunk.map((x) => explainPair(x, names));
+        for (const id of ids) Object.assign(byId.get(id)!, { title: '', summary: null, purpose: null });
         await client.query(`insert into overlap_new select * from ${FINDING_ARRAYS}`, findingParams(findings));
       }
       mark('evidence', t);
@@ -406,7 +431,7 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
 
     const byKind: Record<string, number> = {};
     for (const x of kept) byKind[x.kind] = (byKind[x.kind] ?? 0) + 1;
-    return { projects: profiles.length, candidatePairs, findings: kept.length, byKind, ms: Date.now() - started, phases };
+    return { projects: profiles.length, candidatePairs, findings: kept.length, byKind, ms: Date.now() - started, phases, heapMb };
   } finally {
     await client.query('select pg_advisory_unlock($1)', [OVERLAP_LOCK]);
   }
