@@ -48,10 +48,26 @@ export interface Assessment {
 /** SYNERGY suggestions kept per project (a pair stays when it is among either project's best). */
 export const SYNERGY_PER_PROJECT = 3;
 
+function sharesAny<T>(x: readonly T[], y: readonly T[]): boolean {
+  for (const value of x) if (y.includes(value)) return true;
+  return false;
+}
+
+/**
+ * Every kind needs a shared organisation, a shared postal area, or (across the divide) a shared
+ * theme: most candidate pairs of a large municipality have none, and are dropped here without
+ * measuring them (classify would drop them too; this only saves the work and the garbage).
+ */
+export function cannotBeFinding(a: ProjectProfile, b: ProjectProfile): boolean {
+  for (const id of a.roles.keys()) if (b.roles.has(id)) return false;
+  if (sharesAny(a.postalCodes, b.postalCodes)) return false;
+  return !(crossesDivide(a, b) && sharesAny(a.themes, b.themes));
+}
+
 /** A pair's kind and score, or null when it is no finding (profiles in either order). */
 export function assessPair(first: ProjectProfile, second: ProjectProfile, names: Pick<EvidenceNames, 'territory'>): Assessment | null {
   const [a, b] = first.id < second.id ? [first, second] : [second, first];
-  if (!comparable(a, b)) return null;
+  if (!comparable(a, b) || cannotBeFinding(a, b)) return null;
   const measures = measure(a, b);
   const kind = classify(measures, a, b);
   if (!kind) return null;
@@ -389,8 +405,9 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
     const byId = new Map(profiles.map((profile) => [profile.id, profile]));
     await client.query(`create temporary table overlap_new (a int, b int, kind overlap_kind, score float8, crosses boolean, signals jsonb, primary key (a, b))`);
     try {
-      for (let i = 0; i < kept.length; i += 1000) {
-        const chunk = kept.slice(i, i + 1000);
+      // Small chunks, so that each chunk's texts and evidence die young instead of growing the heap.
+      for (let i = 0; i < kept.length; i += 250) {
+        const chunk = kept.slice(i, i + 250);
         const ids = [...new Set(chunk.flatMap((x) => [x.a.id, x.b.id]))];
         const { rows } = await client.query<{ id: number; title: string; summary: string | null; purpose: string | null }>(
           'select id, title, summary, purpose from project where id = any($1)', [ids]);
