@@ -13,7 +13,6 @@
  * run and incremental batches a shared one, so a recompute never overwrites a newer rescore.
  */
 import type { Logger } from 'pino';
-import type { PoolClient } from 'pg';
 import type { StoredSignal } from './overlap.entity';
 import { OverlapKind } from './overlap.enums';
 import { loadAllProfiles, loadNames, loadProfiles, loadTerritories, forEachProjectText, ELIGIBLE_PROJECT_SQL, type Queryable, type Territories } from './overlap.profiles';
@@ -338,7 +337,7 @@ export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit:
 }
 
 /** Recomputes every finding and the text statistics. Needs a dedicated connection (it holds a session lock). */
-export async function recomputeAll(client: PoolClient, logger?: Logger): Promise<RecomputeResult> {
+export async function recomputeAll(client: Queryable, logger?: Logger): Promise<RecomputeResult> {
   const started = Date.now();
   const phases: Record<string, number> = {};
   const heapMb: Record<string, number> = {};
