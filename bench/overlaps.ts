@@ -398,25 +398,24 @@ async function runScale(serverUrl: string, n: number, options: Options, workDir:
   const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: ownerUrl, LOG_LEVEL: 'warn', SILTA_SEED: 'none' };
   delete env.DATABASE_APP_URL; // the server provisions this database's own serving role
   const truthFile = path.join(workDir, `truth-${n}.json`);
-
-  log(`${n} projects: migrating and generating (${organisations} organisations, seed ${options.seed})`);
-  const migrated = await runCli(['migrate'], env, workDir);
-  const generated = await runCli(
-    ['generate', '--projects', String(n), '--organisations', String(organisations), '--seed', String(options.seed), '--truth', truthFile, '--json'],
-    env,
-    workDir,
-  );
-  const summary = lastJsonLine(generated.stdout) as { counts: Record<string, number>; planted: number; hardNegatives: number };
-  const truth = (JSON.parse(await readFile(truthFile, 'utf8')) as { pairs: TruthPair[] }).pairs;
-
-  log(`${n} projects: full recompute`);
-  const recomputed = await runCli(['overlaps', 'recompute', '--json'], env, workDir);
-  const reported = lastJsonLine(recomputed.stdout);
-
   const owner = new Client({ connectionString: ownerUrl });
   await owner.connect();
   let server: Server | undefined;
   try {
+    log(`${n} projects: migrating and generating (${organisations} organisations, seed ${options.seed})`);
+    const migrated = await runCli(['migrate'], env, workDir);
+    const generated = await runCli(
+      ['generate', '--projects', String(n), '--organisations', String(organisations), '--seed', String(options.seed), '--truth', truthFile, '--json'],
+      env,
+      workDir,
+    );
+    const summary = lastJsonLine(generated.stdout) as { counts: Record<string, number>; planted: number; hardNegatives: number };
+    const truth = (JSON.parse(await readFile(truthFile, 'utf8')) as { pairs: TruthPair[] }).pairs;
+
+    log(`${n} projects: full recompute`);
+    const recomputed = await runCli(['overlaps', 'recompute', '--json'], env, workDir);
+    const reported = lastJsonLine(recomputed.stdout);
+
     const { rows: kinds } = await owner.query<{ kind: string; n: string }>('select kind, count(*) as n from overlap group by kind');
     const byKind = Object.fromEntries(OVERLAP_KINDS.map((kind) => [kind, Number(kinds.find((row) => row.kind === kind)?.n ?? 0)]));
     const { rows: queue } = await owner.query<{ n: string }>('select count(*) as n from overlap_dirty');
