@@ -22,6 +22,8 @@ export interface Config {
   shutdownTimeoutMs: number;
   /** Log every SQL statement at debug level. */
   logSql: boolean;
+  /** Run the overlap engine's worker in this instance (OVERLAP_WORKER, default on): keeps findings fresh. */
+  overlapWorker: boolean;
   /** External OpenID Connect provider whose JWTs are accepted as Bearer tokens (both or neither). */
   oidc: { issuer: string; jwksUrl: string; audience: string | undefined } | undefined;
   /** Schema introspection (and "Did you mean" suggestions in errors). */
@@ -88,9 +90,9 @@ function oneOf<T extends string>(env: Env, name: string, allowed: readonly T[], 
 function flag(env: Env, name: string, fallback = false): boolean {
   const raw = env[name];
   if (raw === undefined || raw === '') return fallback;
-  if (['1', 'true', 'yes'].includes(raw)) return true;
-  if (['0', 'false', 'no'].includes(raw)) return false;
-  throw new ConfigError(`${name} must be true or false, got "${raw}"`);
+  if (['1', 'true', 'yes', 'on'].includes(raw)) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw)) return false;
+  throw new ConfigError(`${name} must be true or false (on/off, 1/0), got "${raw}"`);
 }
 
 function oidc(env: Env): Config['oidc'] {
@@ -169,6 +171,7 @@ export function loadConfig(env: Env = process.env): Config {
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 200),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logSql: flag(env, 'LOG_SQL'),
+    overlapWorker: flag(env, 'OVERLAP_WORKER', true),
     oidc: oidc(env),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),

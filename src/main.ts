@@ -5,6 +5,7 @@ import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { prepareDatabase } from './db/prepare';
+import { OverlapWorker } from './modules/overlap/overlap.worker';
 import { createLogger } from './shared/logger';
 import { redactText } from './shared/redact';
 import { assertPortFree, portProblem, PortUnavailableError } from './shared/port';
@@ -51,9 +52,14 @@ export async function main(): Promise<void> {
   }
 
   let app;
+  let overlapWorker: OverlapWorker | undefined;
   try {
     await prepareDatabase(db, config, logger);
     app = await createApp({ orm: await db.openServingOrm(), config, logger });
+    if (config.overlapWorker) {
+      overlapWorker = new OverlapWorker(db.url, logger);
+      await overlapWorker.start();
+    }
     await new Promise<void>((resolve, reject) => {
       app!.httpServer.once('error', reject);
       app!.httpServer.listen(config.port, config.host, resolve);
@@ -62,6 +68,7 @@ export async function main(): Promise<void> {
     const portError = portProblem(error, config.port, config.host);
     if (portError) console.error(portError.message);
     logger.fatal({ err: error }, portError?.message ?? 'start-up failed');
+    await overlapWorker?.stop();
     await db.close();
     process.exitCode = 1;
     return;
@@ -84,6 +91,7 @@ export async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down: finishing in-flight requests');
     try {
       await app.stop();
+      await overlapWorker?.stop();
       await db.close();
       logger.info('shutdown complete');
     } catch (error) {

@@ -23,6 +23,8 @@ import { buildSiltaSchema, printSiltaSchema } from '../schema';
 import { packageRoot } from '../shared/package-root';
 import { redactText } from '../shared/redact';
 import { MAX_VALID_DAYS } from '../modules/auth/tokens';
+import { recomputeAll } from '../modules/overlap/overlap.engine';
+import { Pool } from 'pg';
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
@@ -169,6 +171,34 @@ program
     } else {
       for (const [table, n] of Object.entries(result.counts)) console.log(`${table.padEnd(22)} ${n}`);
       console.log(`Planted ${planted} pairs and ${summary.hardNegatives} hard negatives; ground truth in ${truthFile}`);
+      console.log(`Done in ${(result.ms / 1000).toFixed(1)} s (peak memory ${summary.peakRssMb} MB).`);
+    }
+  });
+
+const overlaps = program.command('overlaps').description('Overlap findings across the Kake–Leader divide');
+
+overlaps
+  .command('recompute')
+  .description('Recompute every overlap finding and the text statistics (a running server keeps them fresh by itself)')
+  .option('--json', 'print the result as JSON')
+  .action(async (options: { json?: boolean }) => {
+    const result = await withDatabase(async (db, logger) => {
+      await applyMigrations(db.orm, logger);
+      const pool = new Pool({ connectionString: db.url, max: 1, application_name: 'silta-overlaps' });
+      const client = await pool.connect();
+      try {
+        return await recomputeAll(client);
+      } finally {
+        client.release();
+        await pool.end();
+      }
+    }, 'warn');
+    const summary = { ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    if (options.json) {
+      console.log(JSON.stringify(summary));
+    } else {
+      console.log(`Scored ${result.candidatePairs} candidate pairs of ${result.projects} projects: ${result.findings} findings.`);
+      for (const [kind, n] of Object.entries(result.byKind)) console.log(`  ${kind.padEnd(20)} ${n}`);
       console.log(`Done in ${(result.ms / 1000).toFixed(1)} s (peak memory ${summary.peakRssMb} MB).`);
     }
   });

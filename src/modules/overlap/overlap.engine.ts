@@ -1,0 +1,296 @@
+/**
+ * The overlap engine: finds candidate pairs through shared keys (organisations, municipalities and
+ * so postal areas, with overlapping periods), never by comparing all pairs; scores them
+ * (overlap.signals.ts) and stores the findings.
+ *
+ * - rescoreProjects: a few changed projects against their candidates, found by index in SQL; the
+ *   worker (overlap.worker.ts) runs it for projects the triggers queued, within the transaction
+ *   that takes them off the queue.
+ * - recomputeAll: every project, in memory (blocking by key and a sweep over start dates), then
+ *   replaces the findings and the text statistics in one transaction.
+ *
+ * Both run as the database owner. A full recompute holds an exclusive advisory lock for its whole
+ * run and incremental batches a shared one, so a recompute never overwrites a newer rescore.
+ */
+import type { Logger } from 'pino';
+import type { PoolClient } from 'pg';
+import type { StoredSignal } from './overlap.entity';
+import type { OverlapKind } from './overlap.enums';
+import { loadAllProfiles, loadNames, loadProfiles, loadTerritories, forEachProjectText, ELIGIBLE_PROJECT_SQL, type Queryable, type Territories } from './overlap.profiles';
+import { classify, crossesDivide, explain, measure, territoryConflict, totalScore, type EvidenceNames, type ProjectProfile } from './overlap.signals';
+import { textGrams, textProfile, type TextStatistics } from './text-similarity';
+
+/** Advisory lock key shared by every instance ("silta overlaps"). */
+export const OVERLAP_LOCK = 0x5117a0;
+
+export interface Finding {
+  a: number;
+  b: number;
+  kind: OverlapKind;
+  score: number;
+  crossesDivide: boolean;
+  signals: StoredSignal[];
+}
+
+/** Whether two projects may be compared at all: different programmes, not an umbrella and its own pilot. */
+export function comparable(a: ProjectProfile, b: ProjectProfile): boolean {
+  return a.id !== b.id && a.programmeId !== b.programmeId && a.parentId !== b.id && b.parentId !== a.id;
+}
+
+/** A pair's finding, or null when it is none. */
+export function scorePair(first: ProjectProfile, second: ProjectProfile, names: EvidenceNames): Finding | null {
+  const [a, b] = first.id < second.id ? [first, second] : [second, first];
+  if (!comparable(a, b)) return null;
+  const measures = measure(a, b);
+  const kind = classify(measures, a, b);
+  if (!kind) return null;
+  measures.territoryConflict = territoryConflict(a, b, names);
+  const signals = explain(measures, a, b, names);
+  return { a: a.id, b: b.id, kind, score: totalScore(signals), crossesDivide: crossesDivide(a, b), signals };
+}
+
+/** Document frequencies of grams, as counted by the last full recompute. */
+export class GramStatistics implements TextStatistics {
+  constructor(
+    readonly documents: number,
+    private readonly counts: ReadonlyMap<string, number>,
+    readonly version: string,
+  ) {}
+
+  frequency(gram: string): number {
+    return this.counts.get(gram) ?? 1;
+  }
+
+  get size(): number {
+    return this.counts.size;
+  }
+}
+
+export async function loadStatistics(db: Queryable): Promise<GramStatistics | null> {
+  const state = await db.query<{ value: { documents: number; version: string } }>(`select value from overlap_state where key = 'corpus'`);
+  if (!state.rows.length) return null;
+  const { rows } = await db.query<{ term: string; documents: number }>('select term, documents from overlap_term');
+  return new GramStatistics(state.rows[0].value.documents, new Map(rows.map((row) => [row.term, row.documents])), state.rows[0].value.version);
+}
+
+export async function statisticsVersion(db: Queryable): Promise<string | null> {
+  const { rows } = await db.query<{ version: string }>(`select value->>'version' as version from overlap_state where key = 'corpus'`);
+  return rows[0]?.version ?? null;
+}
+
+/** Candidates of the given projects, by index: shared organisations (not funders), and postal areas in the same municipality; overlapping periods, other programmes. */
+const CANDIDATES_SQL = `
+  select distinct me.id as project_id, o.id as other_id
+  from project me
+  join lateral (
+    select p2.project_id as id from participation p1
+      join participation p2 on p2.organisation_id = p1.organisation_id and p2.role <> 'FUNDER'
+      where p1.project_id = me.id and p1.role <> 'FUNDER'
+    union
+    select l2.project_id from project_location l1
+      join postal_area a1 on a1.postal_code = l1.postal_code
+      join postal_area a2 on a2.municipality_code = a1.municipality_code
+      join project_location l2 on l2.postal_code = a2.postal_code
+      where l1.project_id = me.id
+  ) c on c.id <> me.id
+  join project o on o.id = c.id
+  where me.id = any($1) and ${ELIGIBLE_PROJECT_SQL.replace(/p\./g, 'me.')} and ${ELIGIBLE_PROJECT_SQL.replace(/p\./g, 'o.')}
+    and o.programme_id <> me.programme_id
+    and coalesce(o.actual_start, o.planned_start) <= coalesce(me.actual_end, me.planned_end, 'infinity'::date)
+    and coalesce(o.actual_end, o.planned_end, 'infinity'::date) >= coalesce(me.actual_start, me.planned_start)`;
+
+export interface RescoreContext {
+  statistics: GramStatistics | null;
+  territories: Territories;
+}
+
+export interface RescoreResult {
+  projects: number;
+  candidatePairs: number;
+  findings: number;
+  removed: number;
+}
+
+/**
+ * Rescores the given projects against their candidates and writes the result: their findings are
+ * replaced (pairs that are no longer findings are deleted). Run inside the caller's transaction.
+ */
+export async function rescoreProjects(db: Queryable, ids: readonly number[], context: RescoreContext): Promise<RescoreResult> {
+  if (!ids.length) return { projects: 0, candidatePairs: 0, findings: 0, removed: 0 };
+  const { rows: pairs } = await db.query<{ project_id: number; other_id: number }>(CANDIDATES_SQL, [ids]);
+  const involved = new Set<number>(ids);
+  for (const pair of pairs) involved.add(pair.other_id);
+  const profiles = await loadProfiles(db, [...involved], context.statistics, context.territories);
+  const organisationIds = new Set<number>();
+  for (const profile of profiles.values()) for (const id of profile.roles.keys()) organisationIds.add(id);
+  const names = await loadNames(db, [...organisationIds], context.territories, context.statistics);
+
+  const findings = new Map<string, Finding>();
+  for (const pair of pairs) {
+    const a = profiles.get(pair.project_id);
+    const b = profiles.get(pair.other_id);
+    if (!a || !b) continue;
+    const finding = scorePair(a, b, names);
+    if (finding) findings.set(`${finding.a}:${finding.b}`, finding);
+  }
+  const list = [...findings.values()].sort((x, y) => x.a - y.a || x.b - y.b);
+  const removed = await db.query<{ id: number }>(
+    `delete from overlap o where (o.project_a_id = any($1) or o.project_b_id = any($1))
+       and not exists (select 1 from unnest($2::int[], $3::int[]) k(a, b) where k.a = o.project_a_id and k.b = o.project_b_id)
+     returning id`,
+    [ids, list.map((f) => f.a), list.map((f) => f.b)],
+  );
+  await upsertFindings(db, list);
+  return { projects: ids.length, candidatePairs: pairs.length, findings: list.length, removed: removed.rows.length };
+}
+
+/** Inserts or updates findings by pair (a review's status is copied in by a trigger). */
+export async function upsertFindings(db: Queryable, findings: readonly Finding[]): Promise<void> {
+  const table = 'overlap';
+  for (let i = 0; i < findings.length; i += 2000) {
+    const chunk = findings.slice(i, i + 2000);
+    await db.query(
+      `insert into ${table} (project_a_id, project_b_id, kind, score, crosses_divide, signals, computed_at, updated_at)
+       select a, b, kind, score, crosses, signals, clock_timestamp(), clock_timestamp()
+         from unnest($1::int[], $2::int[], $3::overlap_kind[], $4::float8[], $5::boolean[], $6::jsonb[]) x(a, b, kind, score, crosses, signals)
+       on conflict (project_a_id, project_b_id) do update set
+         kind = excluded.kind, score = excluded.score, crosses_divide = excluded.crosses_divide, signals = excluded.signals,
+         computed_at = excluded.computed_at,
+         updated_at = case when (${table}.kind, ${table}.score, ${table}.crosses_divide, ${table}.signals)
+                            is distinct from (excluded.kind, excluded.score, excluded.crosses_divide, excluded.signals)
+                          then excluded.updated_at else ${table}.updated_at end`,
+      [
+        chunk.map((f) => f.a),
+        chunk.map((f) => f.b),
+        chunk.map((f) => f.kind),
+        chunk.map((f) => f.score),
+        chunk.map((f) => f.crossesDivide),
+        chunk.map((f) => JSON.stringify(f.signals)),
+      ],
+    );
+  }
+}
+
+export interface RecomputeResult {
+  projects: number;
+  candidatePairs: number;
+  findings: number;
+  byKind: Record<string, number>;
+  ms: number;
+  phases: Record<string, number>;
+}
+
+/**
+ * Candidate pairs of all profiles: projects sharing an organisation or a municipality (and so any
+ * postal area), with overlapping periods (a sweep over start dates inside each key's group).
+ * Calls `visit` once per pair of indexes into `profiles`.
+ */
+export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit: (i: number, j: number) => void): number {
+  const groups = new Map<string, number[]>();
+  const add = (key: string, index: number) => {
+    const group = groups.get(key);
+    if (group) group.push(index);
+    else groups.set(key, [index]);
+  };
+  profiles.forEach((profile, index) => {
+    for (const organisationId of profile.roles.keys()) add(`o${organisationId}`, index);
+    for (const municipality of profile.municipalities) add(`m${municipality}`, index);
+  });
+  const seen = new Set<number>();
+  const width = profiles.length + 1;
+  for (const group of groups.values()) {
+    if (group.length < 2) continue;
+    group.sort((x, y) => (profiles[x].start < profiles[y].start ? -1 : profiles[x].start > profiles[y].start ? 1 : x - y));
+    for (let g = 0; g < group.length; g++) {
+      const a = profiles[group[g]];
+      const end = a.end ?? '9999-12-31';
+      for (let h = g + 1; h < group.length; h++) {
+        const b = profiles[group[h]];
+        if (b.start > end) break;
+        if (a.programmeId === b.programmeId) continue;
+        const [i, j] = group[g] < group[h] ? [group[g], group[h]] : [group[h], group[g]];
+        const key = i * width + j;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        visit(i, j);
+      }
+    }
+  }
+  return seen.size;
+}
+
+/** Recomputes every finding and the text statistics. Needs a dedicated connection (it holds a session lock). */
+export async function recomputeAll(client: PoolClient, logger?: Logger): Promise<RecomputeResult> {
+  const started = Date.now();
+  const phases: Record<string, number> = {};
+  const mark = (name: string, since: number) => (phases[name] = Date.now() - since);
+  await client.query('select pg_advisory_lock($1)', [OVERLAP_LOCK]);
+  try {
+    const { rows: [{ now: startedAt }] } = await client.query<{ now: string }>('select clock_timestamp()::text as now');
+
+    let t = Date.now();
+    const counts = new Map<string, number>();
+    let documents = 0;
+    await forEachProjectText(client, (row) => {
+      documents++;
+      for (const gram of textGrams(row.title, row.summary, row.purpose).keys()) counts.set(gram, (counts.get(gram) ?? 0) + 1);
+    });
+    for (const [gram, count] of counts) if (count < 2) counts.delete(gram);
+    const statistics = new GramStatistics(documents, counts, startedAt);
+    mark('textStatistics', t);
+
+    t = Date.now();
+    const territories = await loadTerritories(client);
+    const profiles = await loadAllProfiles(client, territories, (row) => textProfile(row, statistics));
+    mark('profiles', t);
+    logger?.info({ projects: profiles.length, grams: counts.size }, 'overlaps: profiles loaded');
+
+    t = Date.now();
+    const organisationIds = new Set<number>();
+    for (const profile of profiles) for (const id of profile.roles.keys()) organisationIds.add(id);
+    const names = await loadNames(client, [...organisationIds], territories, statistics);
+    const findings: Finding[] = [];
+    const candidatePairs = forEachCandidatePair(profiles, (i, j) => {
+      const finding = scorePair(profiles[i], profiles[j], names);
+      if (finding) findings.push(finding);
+    });
+    mark('scoring', t);
+    logger?.info({ candidatePairs, findings: findings.length }, 'overlaps: pairs scored');
+
+    t = Date.now();
+    findings.sort((x, y) => x.a - y.a || x.b - y.b);
+    await client.query('begin');
+    try {
+      await client.query('create temporary table overlap_new (a int, b int, primary key (a, b)) on commit drop');
+      for (let i = 0; i < findings.length; i += 20000) {
+        const chunk = findings.slice(i, i + 20000);
+        await client.query('insert into overlap_new select * from unnest($1::int[], $2::int[])', [chunk.map((f) => f.a), chunk.map((f) => f.b)]);
+      }
+      await client.query('delete from overlap o where not exists (select 1 from overlap_new n where n.a = o.project_a_id and n.b = o.project_b_id)');
+      await upsertFindings(client, findings);
+      await client.query('truncate overlap_term');
+      const terms = [...counts.entries()];
+      for (let i = 0; i < terms.length; i += 20000) {
+        const chunk = terms.slice(i, i + 20000);
+        await client.query('insert into overlap_term (term, documents) select * from unnest($1::text[], $2::int[])', [chunk.map((x) => x[0]), chunk.map((x) => x[1])]);
+      }
+      await client.query(
+        `insert into overlap_state (key, value, updated_at) values ('corpus', $1, now())
+           on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
+        [JSON.stringify({ documents, version: startedAt })],
+      );
+      await client.query('delete from overlap_dirty where queued_at < $1::timestamptz', [startedAt]);
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback');
+      throw error;
+    }
+    mark('write', t);
+
+    const byKind: Record<string, number> = {};
+    for (const finding of findings) byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
+    return { projects: profiles.length, candidatePairs, findings: findings.length, byKind, ms: Date.now() - started, phases };
+  } finally {
+    await client.query('select pg_advisory_unlock($1)', [OVERLAP_LOCK]);
+  }
+}

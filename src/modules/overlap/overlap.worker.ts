@@ -1,0 +1,175 @@
+/**
+ * Keeps the findings fresh in every Silta instance: LISTENs on silta_overlaps (the triggers notify
+ * on commit, payloads empty: the queue table is the truth), then takes queued projects off
+ * overlap_dirty with `for update skip locked` and rescores them in the same transaction, so a crash
+ * puts them back and two instances never rescore the same project at once. A long queue (a bulk
+ * import, the first start after `silta generate`) is cheaper as one full recompute. A poll every
+ * few seconds catches a notification lost while the listening connection was down.
+ */
+import { Pool, type PoolClient, type Client } from 'pg';
+import type { Logger } from 'pino';
+import { OVERLAP_LOCK, loadStatistics, recomputeAll, rescoreProjects, statisticsVersion, type GramStatistics } from './overlap.engine';
+import { loadTerritories, type Territories } from './overlap.profiles';
+
+export interface OverlapWorkerOptions {
+  /** Projects per transaction. */
+  batchSize?: number;
+  /** From this many queued projects on, recompute everything instead. */
+  fullRecomputeFrom?: number;
+  pollMs?: number;
+}
+
+export class OverlapWorker {
+  private readonly pool: Pool;
+  private listener: PoolClient | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private statistics: GramStatistics | null = null;
+  private territories: { value: Territories; loadedAt: number } | undefined;
+  private readonly batchSize: number;
+  private readonly fullRecomputeFrom: number;
+  private readonly pollMs: number;
+
+  /** `ownerUrl`: the engine writes findings, which the serving role may not. */
+  constructor(ownerUrl: string, private readonly logger: Logger, options: OverlapWorkerOptions = {}) {
+    this.pool = new Pool({ connectionString: ownerUrl, max: 2, application_name: 'silta-overlaps' });
+    this.pool.on('error', (error) => this.logger.warn({ err: error }, 'overlaps: idle connection failed'));
+    this.batchSize = options.batchSize ?? 200;
+    this.fullRecomputeFrom = options.fullRecomputeFrom ?? 5000;
+    this.pollMs = options.pollMs ?? 5000;
+  }
+
+  async start(): Promise<void> {
+    await this.listen();
+    this.timer = setInterval(() => this.wake(), this.pollMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  private async listen(): Promise<void> {
+    const listener = await this.pool.connect();
+    (listener as unknown as Client).on('notification', () => this.wake());
+    (listener as unknown as Client).on('error', (error: Error) => {
+      this.logger.warn({ err: error }, 'overlaps: listening connection failed; polling until it is back');
+      listener.release(error);
+      this.listener = undefined;
+    });
+    await listener.query('listen silta_overlaps');
+    this.listener = listener;
+  }
+
+  /** Schedules a run; a wake-up during a run makes it go round once more. */
+  wake(): void {
+    if (this.stopped) return;
+    if (this.running) {
+      this.again = true;
+      return;
+    }
+    this.running = this.drain()
+      .catch((error: unknown) => this.logger.error({ err: error }, 'overlaps: rescoring failed; the queue is kept and retried'))
+      .finally(() => {
+        this.running = undefined;
+        if (this.again && !this.stopped) {
+          this.again = false;
+          this.wake();
+        }
+      });
+  }
+
+  /** Resolves when the queue is empty (or holds only projects another instance is rescoring). */
+  async idle(): Promise<void> {
+    while (this.running) await this.running;
+  }
+
+  private async drain(): Promise<void> {
+    if (!this.listener && !this.stopped) await this.listen().catch(() => undefined);
+    if (await this.needsFullRecompute()) {
+      const client = await this.pool.connect();
+      try {
+        const result = await recomputeAll(client, this.logger);
+        this.logger.info({ ...result }, 'overlaps: full recompute');
+      } finally {
+        client.release();
+      }
+    }
+    while (!this.stopped) {
+      const done = await this.batch();
+      if (done === 0) break;
+    }
+  }
+
+  /**
+   * A long queue, or text statistics that are missing or were counted over a corpus a quarter
+   * smaller or larger than today's (idf weights drift as projects arrive).
+   */
+  private async needsFullRecompute(): Promise<boolean> {
+    const { rows: [row] } = await this.pool.query<{ queued: number; projects: number; counted: number | null }>(
+      `select (select count(*)::int from overlap_dirty) as queued, (select count(*)::int from project) as projects,
+              (select (value->>'documents')::int from overlap_state where key = 'corpus') as counted`);
+    if (row.queued === 0) return false;
+    if (row.queued >= this.fullRecomputeFrom || row.counted === null) return true;
+    return row.projects > row.counted * 1.25 + 20 || row.projects < row.counted * 0.8 - 20;
+  }
+
+  /** One transaction: take up to batchSize queued projects, rescore them, commit. Returns how many. */
+  private async batch(): Promise<number> {
+    const client = await this.pool.connect();
+    const started = Date.now();
+    try {
+      await client.query('begin');
+      // A full recompute (exclusive lock) is running: it will leave newer changes queued for us.
+      const { rows: [{ locked }] } = await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock_shared($1) as locked', [OVERLAP_LOCK]);
+      if (!locked) {
+        await client.query('rollback');
+        return 0;
+      }
+      const { rows } = await client.query<{ project_id: number }>(
+        `delete from overlap_dirty where project_id in (
+           select project_id from overlap_dirty order by queued_at, project_id limit $1 for update skip locked)
+         returning project_id`,
+        [this.batchSize],
+      );
+      if (!rows.length) {
+        await client.query('rollback');
+        return 0;
+      }
+      const context = { statistics: await this.currentStatistics(client), territories: await this.currentTerritories(client) };
+      const result = await rescoreProjects(client, rows.map((row) => row.project_id), context);
+      await client.query('commit');
+      this.logger.debug({ ...result, ms: Date.now() - started }, 'overlaps: rescored');
+      return rows.length;
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  private async currentStatistics(client: PoolClient): Promise<GramStatistics | null> {
+    const version = await statisticsVersion(client);
+    if (version !== (this.statistics?.version ?? null)) this.statistics = await loadStatistics(client);
+    return this.statistics;
+  }
+
+  private async currentTerritories(client: PoolClient): Promise<Territories> {
+    if (!this.territories || Date.now() - this.territories.loadedAt > 30_000) {
+      this.territories = { value: await loadTerritories(client), loadedAt: Date.now() };
+    }
+    return this.territories.value;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    await this.idle();
+    if (this.listener) {
+      await this.listener.query('unlisten silta_overlaps').catch(() => undefined);
+      this.listener.release();
+      this.listener = undefined;
+    }
+    await this.pool.end();
+  }
+}

@@ -1,0 +1,4 @@
+/** The one list Silta uses from `stopword` (it ships no types). */
+declare module 'stopword' {
+  export const fin: string[];
+}
