@@ -28,7 +28,7 @@ describe('assessFindings', () => {
   const of = (kind: string) => quality.byKind.find((entry) => entry.kind === kind)!;
 
   it.each([
-    ['DUPLICATION_RISK', { truthPairs: 2, found: 1, recall: 0.5, judged: 4, correct: 2, precision: 0.5 }],
+    ['DUPLICATION_RISK', { truthPairs: 2, found: 1, recall: 0.5, judged: 4, correct: 2, precision: 0.5, judgedWithinTruth: 3, precisionWithinTruth: 2 / 3 }],
     ['DOUBLE_FUNDING_RISK', { truthPairs: 1, found: 0, recall: 0, judged: 0, correct: 0, precision: null }],
     ['SAME_ORGANISATION', { truthPairs: 1, found: 1, recall: 1, judged: 1, correct: 1, precision: 1 }],
     ['SYNERGY', { truthPairs: 0, found: 0, recall: null, judged: 0, correct: 0, precision: null }],
@@ -48,6 +48,7 @@ describe('assessFindings', () => {
       ['K2-L2', 'DUPLICATION_RISK', null],
       ['K3-L3', 'DOUBLE_FUNDING_RISK', 'DUPLICATION_RISK'],
     ]);
+    expect(assessFindings([truthPair('K6', 'L6', 'SYNERGY')], []).misses.map((miss) => miss.truthKind)).toEqual(['SYNERGY']);
     expect(quality.falsePositives.map((fp) => [fp.codes.join('-'), fp.truthKind])).toEqual([
       ['K5-L5', 'SIMILAR_TITLE_OTHER_DECADE'],
       ['K2-B9', null],
@@ -56,7 +57,7 @@ describe('assessFindings', () => {
 
   it('stops the lists at the limit', () => {
     const limited = assessFindings(TRUTH, [], 1);
-    expect(limited.misses).toHaveLength(1);
+    expect(limited.misses.map((miss) => miss.truthKind)).toEqual(['DUPLICATION_RISK']);
   });
 
   it('meets the target only with both recall and precision', () => {

@@ -44,6 +44,12 @@ export interface KindQuality {
   /** Of those, the pair is planted with this kind among its kind and alsoKinds. */
   correct: number;
   precision: number | null;
+  /**
+   * Precision over findings whose two projects the truth both names: leaves out a truth project's
+   * chance resemblance to background projects, which the generator writes from the same few texts.
+   */
+  judgedWithinTruth: number;
+  precisionWithinTruth: number | null;
 }
 
 export interface HardNegativeQuality {
@@ -123,7 +129,18 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
     const found = planted.filter((pair) => findingByPair.get(pairKey(...pair.projects))?.kind === kind).length;
     const ofKind = judged.get(kind) ?? [];
     const correct = ofKind.filter(isRightFor).length;
-    return { kind, truthPairs: planted.length, found, recall: ratio(found, planted.length), judged: ofKind.length, correct, precision: ratio(correct, ofKind.length) };
+    const withinTruth = ofKind.filter((finding) => truthProjects.has(finding.codes[0]) && truthProjects.has(finding.codes[1]));
+    return {
+      kind,
+      truthPairs: planted.length,
+      found,
+      recall: ratio(found, planted.length),
+      judged: ofKind.length,
+      correct,
+      precision: ratio(correct, ofKind.length),
+      judgedWithinTruth: withinTruth.length,
+      precisionWithinTruth: ratio(withinTruth.filter(isRightFor).length, withinTruth.length),
+    };
   });
 
   const negatives = new Map<string, HardNegativeQuality>();
@@ -139,8 +156,10 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
     negatives.set(pair.kind, entry);
   }
 
+  // The risk kinds first: they have targets.
+  const listed = [...RISK_KINDS, ...OVERLAP_KINDS.filter((kind) => !RISK_KINDS.includes(kind))];
   const misses: Miss[] = [];
-  for (const kind of RISK_KINDS) {
+  for (const kind of listed) {
     for (const pair of truth) {
       if (misses.length >= listLimit) break;
       if (!pair.planted || pair.kind !== kind) continue;
@@ -157,9 +176,12 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
     }
   }
 
+  // Wrong calls between two truth projects (a hard negative, a pair given another kind) first, then
+  // a truth project with a background one.
   const falsePositives: FalsePositive[] = [];
+  const withinTruthFirst = (finding: Finding): number => (truthProjects.has(finding.codes[0]) && truthProjects.has(finding.codes[1]) ? 0 : 1);
   for (const kind of RISK_KINDS) {
-    for (const finding of judged.get(kind) ?? []) {
+    for (const finding of [...(judged.get(kind) ?? [])].sort((x, y) => withinTruthFirst(x) - withinTruthFirst(y))) {
       if (falsePositives.length >= listLimit) break;
       if (isRightFor(finding)) continue;
       const pair = truthByPair.get(pairKey(...finding.codes));

@@ -501,10 +501,13 @@ function printHuman(report: Report): void {
   for (const scale of report.scales) {
     out();
     out(`Quality at ${scale.projects} projects (${scale.generate.planted} planted pairs, ${scale.generate.hardNegatives} hard negatives; precision judged on findings that involve a project the truth names)`);
-    out('| kind | planted pairs | found as that kind | recall | findings on truth projects | right | precision |');
-    out('|---|---|---|---|---|---|---|');
+    out('| kind | planted pairs | found as that kind | recall | findings on truth projects | right | precision | findings between two truth projects | precision there |');
+    out('|---|---|---|---|---|---|---|---|---|');
     for (const kind of scale.quality.byKind) {
-      out(`| ${kind.kind} | ${kind.truthPairs} | ${kind.found} | ${fixed(kind.recall, 3)} | ${kind.judged} | ${kind.correct} | ${fixed(kind.precision, 3)} |`);
+      out(
+        `| ${kind.kind} | ${kind.truthPairs} | ${kind.found} | ${fixed(kind.recall, 3)} | ${kind.judged} | ${kind.correct} | ${fixed(kind.precision, 3)} | ` +
+          `${kind.judgedWithinTruth} | ${fixed(kind.precisionWithinTruth, 3)} |`,
+      );
     }
     out();
     out('| negative pairs (truth kind) | pairs | given a kind they must not have | which |');
