@@ -180,7 +180,8 @@ module.exports = tseslint.config(
           exceptions: {
             suffixes: ['Connection', 'Edge', 'Payload', 'PageInfo', 'Totals'],
             // The analysts' summaries (src/modules/summary) are computed too.
-            types: ['UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary'],
+            // So are a finding's signals (parts of its stored JSON), the overlap counts, and a plain date range.
+            types: ['UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary', 'OverlapSignal', 'OverlapKindSummary', 'DateRange'],
           },
         },
       ],

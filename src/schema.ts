@@ -15,6 +15,14 @@ import {
   ProgrammeHistoryResolver,
   ProjectHistoryResolver,
 } from './modules/audit/audit.resolver';
+import { OverlapMutationResolver } from './modules/overlap/overlap.mutations';
+import {
+  OverlapResolver,
+  OverlapReviewResolver,
+  OverlapSignalResolver,
+  ProjectOverlapEdgeResolver,
+  ProjectOverlapResolver,
+} from './modules/overlap/overlap.resolver';
 import { OrganisationMutationResolver } from './modules/organisation/organisation.mutations';
 import { ProgrammeMutationResolver } from './modules/programme/programme.mutations';
 import { ProgrammeAreaResolver, ProgrammeFunderResolver, ProgrammeResolver } from './modules/programme/programme.resolver';
@@ -57,6 +65,12 @@ export const resolvers = [
   SummaryResolver,
   ProgrammeSummaryResolver,
   ThemeSummaryResolver,
+  OverlapResolver,
+  OverlapSignalResolver,
+  OverlapReviewResolver,
+  ProjectOverlapEdgeResolver,
+  ProjectOverlapResolver,
+  OverlapMutationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -1,4 +1,4 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, ObjectType } from 'type-graphql';
 import { badUserInput } from './errors';
 import { decodeEntityId } from './relay/global-id';
 import { LocalDate } from './scalars';
@@ -9,6 +9,15 @@ export class DateRangeInput {
   start!: string;
 
   @Field(() => LocalDate, { description: 'Last day of the range (on or after `start`).' })
+  end!: string;
+}
+
+@ObjectType({ description: 'An inclusive range of calendar dates.', simpleResolvers: true })
+export class DateRange {
+  @Field(() => LocalDate, { description: 'First day of the range.' })
+  start!: string;
+
+  @Field(() => LocalDate, { description: 'Last day of the range.' })
   end!: string;
 }
 

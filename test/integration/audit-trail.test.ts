@@ -205,6 +205,7 @@ const NEVER_REMOVE = [
   'createProject',
   'createTargetGroup',
   'createTheme',
+  'reviewOverlap',
   'revokeApiToken',
   'setProgrammeArea',
   'setProgrammeCeiling',

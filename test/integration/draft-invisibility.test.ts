@@ -61,7 +61,7 @@ const BATCH_SIZE = 12;
 
 const LIMITS = {
   maxDepth: 100,
-  maxAliases: 100,
+  maxAliases: 1000,
   maxDirectives: 20,
   maxTokens: 1_000_000,
   maxCost: 100_000_000,
@@ -295,6 +295,26 @@ async function createDraft(ids: Record<string, string>): Promise<void> {
   expect(line.fundingLine.id).toBe(draftIds.fundingLine);
 }
 
+/**
+ * Overlap findings as the engine would store them (inserted as the owner: the engine is not part of
+ * this test). One pair of visible projects before the walks, so that the overlap roads have
+ * something to show; after the draft, findings between the draft and a project each hidden viewer
+ * would otherwise see findings of (the bystander's own project as SYNERGY, a Leader project as a
+ * risk): they must stay invisible, uncounted and unresolvable.
+ */
+async function insertFinding(p: number, q: number, kind: string, score: number): Promise<void> {
+  const [a, b] = [p, q].sort((x, y) => x - y);
+  await app.sql(
+    `insert into overlap (project_a_id, project_b_id, kind, score, crosses_divide, signals) values (?, ?, ?, ?, true, ?::jsonb)`,
+    [a, b, kind, score, JSON.stringify([{ kind: 'THEME', score: 0.5, evidence: 'shared themes', organisationIds: [], postalCodes: ['70100'] }])],
+  );
+}
+
+async function projectKey(where: string, params: unknown[]): Promise<number> {
+  const [row] = await app.sql<{ id: number }>(`select p.id from project p join programme g on g.id = p.programme_id where ${where} order by p.id limit 1`, params);
+  return row.id;
+}
+
 beforeAll(async () => {
   app = await startTestApp('demo', { limits: LIMITS });
   const [{ bystander }] = await app.sql<{ bystander: number }>('select id as bystander from organisation where business_id = ?', [DEMO.bystander]);
@@ -356,6 +376,9 @@ beforeAll(async () => {
     activeOn: ['2019-06-15', '2020-06-30'],
     overlaps: [{ start: DRAFT.plannedStart, end: DRAFT.plannedEnd }],
     decidedBetween: [{ start: DRAFT.decisionDate, end: DRAFT.decisionDate }],
+    // Overlap filters: the draft's programme and the other one; scores below and above the findings'.
+    programmes: [[ids.programme], [ids.otherProgramme], [ids.programme, ids.otherProgramme]],
+    minScore: [0, 0.9],
     'AuditLogFilter.account': accounts,
     'AuditLogFilter.entity': [draftIds.project, draftIds.fundingLine, ...draftIds.participations, ...organisations],
     'AuditLogFilter.entityType': ['Project', 'Participation', 'FundingLine'],
@@ -372,8 +395,18 @@ beforeAll(async () => {
   expect(new Set(operations.map(keyOf)).size).toBe(operations.length);
   batches = batch(operations, BATCH_SIZE);
 
+  const bystanderProject = await projectKey(
+    `exists (select 1 from participation pa where pa.project_id = p.id and pa.organisation_id = ?) and p.status not in ('DRAFT', 'REJECTED')`,
+    [bystander],
+  );
+  const leaderProject = await projectKey(`g.code = ? and p.status not in ('DRAFT', 'REJECTED')`, [DEMO.otherProgramme]);
+  await insertFinding(bystanderProject, leaderProject, 'SYNERGY', 0.61);
+
   await walk(before);
   await createDraft(ids);
+  const draftKey = Number(Buffer.from(draftIds.project, 'base64url').toString('utf8').split(':')[1]);
+  await insertFinding(draftKey, bystanderProject, 'SYNERGY', 0.97);
+  await insertFinding(draftKey, leaderProject, 'DOUBLE_FUNDING_RISK', 0.93);
   await walk(after);
 }, 300_000);
 afterAll(async () => {
@@ -409,6 +442,11 @@ describe('a hidden draft', () => {
 
   it.each(CONTROL)('is seen by %s (the walk can see the draft at all)', (viewer) => {
     expect(changed(viewer).length).toBeGreaterThan(0);
+  });
+
+  it.each(CONTROL)('shows %s the findings that involve the draft (the overlap roads are walked with something to hide)', (viewer) => {
+    const fields = new Set(changed(viewer).map(({ request }) => request.split(' ')[0]));
+    expect(['overlaps', 'overlapSummary'].filter((field) => !fields.has(field))).toEqual([]);
   });
 
   it.each(HIDDEN)('answers node/nodes/project(code:) for the draft as for a record that does not exist, for %s', async (viewer) => {

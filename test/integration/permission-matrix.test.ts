@@ -1,4 +1,5 @@
 import { FundingSource } from '../../src/modules/funding/funding.enums';
+import { Scheme } from '../../src/modules/programme/programme.enums';
 import { ProjectStatus } from '../../src/modules/project/project.enums';
 import { MATRIX_ROLES, PERMISSION_MATRIX, type MatrixRole, type Outcome } from '../../src/modules/auth/permission-matrix';
 import { toGlobalId } from '../../src/shared/relay/global-id';
@@ -30,6 +31,8 @@ interface Fixture {
   theme: { code: string; gid: string };
   targetGroup: { code: string; gid: string };
   extraAccount: { id: number; gid: string };
+  /** A submitted project of the other programme, and the finding pairing it with `project`. */
+  overlap: { id: number; gid: string };
 }
 
 async function fixture(): Promise<Fixture> {
@@ -49,7 +52,15 @@ async function fixture(): Promise<Fixture> {
     partners: [partner],
     funding: [{ source: FundingSource.ESR, planned: '1000.00' }],
   });
+  // The other side of the finding: a programme and an organisation of its own, so that OTHER_COORDINATOR and OTHER_PARTNER stay outside the pair.
+  const pairProgramme = s.programme({ code: `MX-PAIR-${n}`, scheme: Scheme.LEADER });
+  const otherProject = s.project({ programme: pairProgramme, code: `MX-Q-${n}`, status: ProjectStatus.SUBMITTED, lead: s.organisation({ name: `Pari ${n} ry` }) });
   await s.save();
+  const [a, b] = [project.id, otherProject.id].sort((x, y) => x - y);
+  const [overlap] = await app.sql<{ id: number }>(
+    `insert into overlap (project_a_id, project_b_id, kind, score, crosses_divide, signals) values (?, ?, 'DOUBLE_FUNDING_RISK', 0.9, true, '[]') returning id`,
+    [a, b],
+  );
   const [participation] = await app.sql<{ id: number }>('select id from participation where project_id = ? and organisation_id = ?', [project.id, partner.id]);
   const [line] = await app.sql<{ id: number }>('select id from funding_line where project_id = ?', [project.id]);
   const [ceiling] = await app.sql<{ id: number }>(
@@ -75,6 +86,7 @@ async function fixture(): Promise<Fixture> {
     theme: { code: `MX_THEME_${n}`, gid: toGlobalId('Theme', theme.id) },
     targetGroup: { code: `MX_GROUP_${n}`, gid: toGlobalId('TargetGroup', group.id) },
     extraAccount: { id: account.id, gid: toGlobalId('Account', account.id) },
+    overlap: { id: overlap.id, gid: toGlobalId('Overlap', overlap.id) },
   };
 }
 
@@ -201,6 +213,22 @@ const RUNS: Record<string, Run> = {
   createTargetGroup: mutate('createTargetGroup', 'CreateTargetGroupInput', () => ({ code: `MX_NEW_GROUP_${++serial}`, labelFi: 'Uusi', labelEn: 'New' })),
   updateTargetGroup: mutate('updateTargetGroup', 'UpdateTargetGroupInput', (f) => ({ id: f.targetGroup.gid, labelEn: 'Renamed' })),
 
+  reviewOverlap: mutate('reviewOverlap', 'ReviewOverlapInput', (f) => ({ overlap: f.overlap.gid, status: 'CONFIRMED', note: 'Tarkistettu' })),
+  'overlaps (a risk finding)': (f, token) => overlapOutcome(f, token),
+  'overlaps (a SYNERGY finding)': async (f, token) => {
+    await app.sql(`update overlap set kind = 'SYNERGY' where id = ?`, [f.overlap.id]);
+    return overlapOutcome(f, token);
+  },
+  'Overlap.review': async (f, token) => {
+    // A SYNERGY verdict: the finding is visible to the partner too, so only the review is in question.
+    const admin = await app.signIn({ admin: true });
+    const reviewed = await app.gql(`mutation($input: ReviewOverlapInput!) { reviewOverlap(input: $input) { userErrors { code } } }`, {
+      input: { overlap: f.overlap.gid, status: 'SYNERGY', note: 'Muistio' },
+    }, { token: admin });
+    expect(reviewed.data?.reviewOverlap.userErrors).toEqual([]);
+    const response = await app.gql(`query($id: ID!) { node(id: $id) { ... on Overlap { review { note } } } }`, { id: f.overlap.gid }, { token });
+    return response.data?.node?.review?.note === 'Muistio' ? 'allowed' : 'hidden';
+  },
   'ContactPerson.email, ContactPerson.phone': async (f, token) => contactDetailsOutcome(f, token),
   'ContactPerson.email, ContactPerson.phone (memberships unverified)': async (f, token) => contactDetailsOutcome(f, token),
   'Organisation.internalNotes': async (f, token) => {
@@ -238,6 +266,23 @@ const RUNS: Record<string, Run> = {
     return response.data?.node.history.totalCount > 0 ? 'allowed' : 'hidden';
   },
 };
+
+/** Whether the viewer sees the fixture's finding: in `overlaps`, its project's `overlaps`, `node(id:)` and the summary alike. */
+async function overlapOutcome(f: Fixture, token: string | undefined): Promise<Outcome> {
+  const response = await app.gql(
+    `query($id: ID!, $p: ID!, $programmes: [ID!]) { node(id: $id) { id } overlaps(filter: { programmes: $programmes }) { totalCount }
+      overlapSummary(filter: { programmes: $programmes }) { total } project: node(id: $p) { ... on Project { overlaps { totalCount } } } }`,
+    { id: f.overlap.gid, p: f.project.gid, programmes: [f.programme.gid] },
+    { token },
+  );
+  expect(response.errors).toBeUndefined();
+  const seen = response.data?.node !== null;
+  const count = seen ? 1 : 0;
+  expect(response.data?.overlaps.totalCount).toBe(count);
+  expect(response.data?.overlapSummary.reduce((sum: number, row: { total: number }) => sum + row.total, 0)).toBe(count);
+  expect(response.data?.project.overlaps.totalCount).toBe(count);
+  return seen ? 'allowed' : 'hidden';
+}
 
 /** An audit event about the fixture's organisation, made by an admin. */
 async function changeOrganisation(f: Fixture): Promise<void> {

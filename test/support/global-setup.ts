@@ -27,10 +27,14 @@ async function buildTemplate(serverUrl: string, name: string, demo: boolean): Pr
   } finally {
     await admin.end();
   }
-  execFileSync(process.execPath, [path.join(packageRoot, 'dist/src/cli/silta.js'), 'seed', ...(demo ? [] : ['--no-demo'])], {
-    env: { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, name), LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
+  const run = (...args: string[]) =>
+    execFileSync(process.execPath, [path.join(packageRoot, 'dist/src/cli/silta.js'), ...args], {
+      env: { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, name), LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    });
+  run('seed', ...(demo ? [] : ['--no-demo']));
+  // As a started server's overlap worker would: the demo's findings are there, the queue is empty.
+  if (demo) run('overlaps', 'recompute');
 }
 
 /** Uses DATABASE_URL when set, else an embedded PostgreSQL in a temporary folder; builds the templates. */

@@ -11,6 +11,7 @@ import { dropAppRole, provisionAppRole } from '../../src/db/app-role';
 import { ormConfig } from '../../src/db/orm-config';
 import { addCoordinator, addMembership, createAccount, issueToken } from '../../src/modules/auth/account.service';
 import { GlobalRole, TokenScope } from '../../src/modules/auth/auth.enums';
+import { OverlapWorker } from '../../src/modules/overlap/overlap.worker';
 import { isSessionControl } from '../../src/shared/db/session';
 import { createLogger } from '../../src/shared/logger';
 import { testEnv, type Template } from './environment';
@@ -51,6 +52,8 @@ export interface TestApp {
   /** Runs fn and returns how many SQL statements the app sent meanwhile. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
+  /** The overlap worker, when the options asked for one. */
+  overlapWorker?: OverlapWorker;
   close(): Promise<void>;
 }
 
@@ -68,6 +71,8 @@ export interface TestAppOptions {
   /** Where the app's log lines go (at `logLevel`, SQL included), for tests that read the log. */
   logTo?: Writable;
   logLevel?: string;
+  /** Run the overlap engine's worker (as `npm start` does), polling often. */
+  overlapWorker?: boolean;
 }
 
 /** A database of this file's own (cloned from a template) and the app on a free port, over real HTTP. */
@@ -94,6 +99,8 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
+  const overlapWorker = options.overlapWorker ? new OverlapWorker(ownerUrl, logger, { pollMs: 250 }) : undefined;
+  await overlapWorker?.start();
 
   return {
     url,
@@ -134,8 +141,10 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
     async sql(query, params = []) {
       return orm.em.getConnection().execute(query, params as never[]);
     },
+    overlapWorker,
     async close() {
       await app.stop();
+      await overlapWorker?.stop();
       await servingOrm.close(true);
       await orm.close(true);
       await admin((client) => client.query(`drop database if exists "${database}" with (force)`));

@@ -106,8 +106,10 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
         accountName: actor.accountName ?? undefined,
         tokenId: actor.tokenId ?? undefined,
         organisationId: actor.organisationId ?? ownerOf(change, 'Organisation', 'organisation') ?? undefined,
-        // Row-level security shows an event exactly to those who see its project.
-        projectId: ownerOf(change, 'Project', 'project') ?? undefined,
+        // Row-level security shows an event exactly to those who see its project. A record about a
+        // pair of projects (an overlap review) is filed under its first: hidden with it, and its
+        // fields are redacted for those who may not read it (sensitive-fields.ts).
+        projectId: ownerOf(change, 'Project', 'project') ?? ownerOf(change, 'Project', 'projectA') ?? undefined,
         operation: actor.operation,
         requestId: actor.requestId,
         clientRequestId: actor.clientRequestId ?? undefined,

@@ -11,6 +11,7 @@ import { FundingLine } from '../funding/funding-line.entity';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { Project } from '../project/project.entity';
+import { reviewProgrammesByIdLoader } from '../overlap/overlap.service';
 import { AuditEvent } from './audit-event.entity';
 
 export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent', 'audit events');
@@ -106,7 +107,9 @@ export class AuditEventResolver {
   async changes(@Root() event: AuditEvent, @Ctx() { viewer, loaders }: Context): Promise<Record<string, unknown>> {
     if (!hasSensitiveFields(event.entityType)) return event.changes;
     const project = event.projectId != null ? await loaders.projectsById.load(event.projectId) : null;
-    return redactChanges(viewer, event.entityType, event.changes, { organisationId: event.organisationId, programmeId: project?.programme.id });
+    // A review's pair, read under row-level security: a viewer who may not read the review gets no programmes.
+    const programmeIds = event.entityType === 'OverlapReview' ? await loaders.get('overlapReviewProgrammesById', reviewProgrammesByIdLoader).load(Number(event.entityId)) : undefined;
+    return redactChanges(viewer, event.entityType, event.changes, { organisationId: event.organisationId, programmeId: project?.programme.id, programmeIds });
   }
 }
 

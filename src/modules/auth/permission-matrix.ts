@@ -83,12 +83,23 @@ export const PERMISSION_MATRIX: MatrixRow[] = [
   mutation('updateTheme', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
   mutation('createTargetGroup', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
   mutation('updateTargetGroup', ['COORDINATOR', 'OTHER_COORDINATOR', 'ADMIN']),
+  {
+    // Analysts, admins and coordinators of either project's programme; a finding of another programme
+    // is hidden from its coordinators (row-level security), so for them it does not exist (NOT_FOUND).
+    operation: 'reviewOverlap',
+    kind: 'mutation',
+    outcomes: { ANONYMOUS: U, READ_ONLY: F, PARTNER: F, OTHER_PARTNER: F, COORDINATOR: A, OTHER_COORDINATOR: H, ANALYST: A, ADMIN: A },
+  },
   read('ContactPerson.email, ContactPerson.phone', ['READ_ONLY', 'PARTNER', 'OTHER_PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   // A newly registered organisation's people see their own contact details, not everyone's.
   read('ContactPerson.email, ContactPerson.phone (memberships unverified)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Organisation.internalNotes', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Project.internalNotes', ['COORDINATOR', 'ANALYST', 'ADMIN']),
   read('draft and rejected projects (every road)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'ANALYST', 'ADMIN']),
+  // PARTNER leads one of the pair's projects; OTHER_PARTNER takes part in neither.
+  read('overlaps (a risk finding)', ['COORDINATOR', 'ANALYST', 'ADMIN']),
+  read('overlaps (a SYNERGY finding)', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'ANALYST', 'ADMIN']),
+  read('Overlap.review', ['COORDINATOR', 'ANALYST', 'ADMIN']),
   read('auditLog', ['COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read('Organisation.history', ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),
   read("node(id:) of an organisation's AuditEvent", ['READ_ONLY', 'PARTNER', 'COORDINATOR', 'OTHER_COORDINATOR', 'ANALYST', 'ADMIN']),

@@ -119,3 +119,20 @@ export function canManageCoordinators(viewer: Viewer): boolean {
 export function canChangeProgrammeCode(viewer: Viewer): boolean {
   return canWrite(viewer) && isAdmin(viewer);
 }
+
+/**
+ * Reviewing an overlap finding (and reading reviews, which row-level security enforces with the same
+ * rule, `silta_overlap_reviewer`): analysts, admins and coordinators of either project's programme.
+ */
+export function canReadOverlapReviews(viewer: Viewer, programmeIds: readonly number[]): boolean {
+  return isAnalyst(viewer) || programmeIds.some((id) => isCoordinator(viewer, id));
+}
+
+export function canReviewOverlap(viewer: Viewer, programmeIds: readonly number[]): boolean {
+  return canWrite(viewer) && canReadOverlapReviews(viewer, programmeIds);
+}
+
+/** Whether the viewer could review any finding at all: analysts, admins and coordinators. */
+export function mayReviewOverlaps(viewer: Viewer): boolean {
+  return canWrite(viewer) && (isAnalyst(viewer) || isCoordinator(viewer));
+}

@@ -1,10 +1,24 @@
+import { canReadOverlapReviews } from './permissions';
 import { canSeeContactDetails, canSeeOrganisationNotes, canSeeProjectNotes, type Viewer } from './viewer';
 
 /** What a rule may need to know about the record a field belongs to. */
 export interface FieldScope {
   organisationId?: number | null;
   programmeId?: number | null;
+  /** The programmes of the projects a record is about (an overlap review: both projects'). */
+  programmeIds?: readonly number[];
 }
+
+/**
+ * An overlap review's verdict, note, reviewer and pair: only those who may read the review itself
+ * (the same rule as row-level security's `overlap_review_select`). Others who read the audit log
+ * learn only that some review was made.
+ */
+const OVERLAP_REVIEW_FIELDS = ['status', 'note', 'reviewer', 'projectA', 'projectB'].map((field) => ({
+  entityType: 'OverlapReview',
+  field,
+  visibleTo: (viewer: Viewer, scope: FieldScope) => canReadOverlapReviews(viewer, scope.programmeIds ?? []),
+}));
 
 interface SensitiveField {
   entityType: string;
@@ -25,6 +39,7 @@ export const SENSITIVE_FIELDS: readonly SensitiveField[] = [
   },
   { entityType: 'ContactPerson', field: 'email', visibleTo: (viewer, scope) => canSeeContactDetails(viewer, scope.organisationId ?? null) },
   { entityType: 'ContactPerson', field: 'phone', visibleTo: (viewer, scope) => canSeeContactDetails(viewer, scope.organisationId ?? null) },
+  ...OVERLAP_REVIEW_FIELDS,
 ];
 
 const BY_KEY = new Map(SENSITIVE_FIELDS.map((rule) => [`${rule.entityType}.${rule.field}`, rule]));

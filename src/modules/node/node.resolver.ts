@@ -10,6 +10,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { Account, ApiToken } from '../auth/account.entity';
 import { canReadHistory } from '../auth/permissions';
 import { ContactPerson } from '../organisation/contact-person.entity';
+import { Overlap, OverlapReview } from '../overlap/overlap.entity';
 import { ExternalId } from '../organisation/external-id.entity';
 import {
   ProgrammeArea,
@@ -48,6 +49,10 @@ export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
   ProgrammeDecision: ({ loaders }) => loaders.get('programmeDecisionsById', (em) => entityLoader(em, ProgrammeDecision, 'id')),
   ProgrammeFunder: ({ loaders }) => loaders.get('programmeFundersById', (em) => entityLoader(em, ProgrammeFunder, 'id')),
   ProgrammeObjective: ({ loaders }) => loaders.get('programmeObjectivesById', (em) => entityLoader(em, ProgrammeObjective, 'id')),
+  // Row-level security decides, as for `overlaps` and `Overlap.review`: a finding involving a project
+  // the viewer may not see, or a review the viewer may not read, is null.
+  Overlap: ({ loaders }) => loaders.get('overlapsById', (em) => entityLoader(em, Overlap, 'id')),
+  OverlapReview: ({ loaders }) => loaders.get('overlapReviewsById', (em) => entityLoader(em, OverlapReview, 'id')),
   // Accounts and tokens are reachable only through `viewer`: the caller's own, nobody else's.
   Account: ({ loaders }) => loaders.get('accountsById', (em, viewer) => entityLoader(em, Account, 'id', { id: viewer.accountId ?? 0 })),
   ApiToken: ({ loaders }) =>

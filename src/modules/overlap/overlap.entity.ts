@@ -66,7 +66,7 @@ export class Overlap extends BaseEntity {
  * An analyst's or coordinator's verdict on a pair of projects. Keyed by the pair, not by the
  * finding, so that it survives recomputation (and a finding that disappears and comes back).
  */
-@ObjectType({ description: 'A verdict on an overlap: who, when, what and why.' })
+@ObjectType({ implements: Node, description: 'A verdict on an overlap: who, when, what and why.' })
 @Entity()
 @Unique({ properties: ['projectA', 'projectB'] })
 @Check({ name: 'overlap_review_pair_order', expression: 'project_a_id < project_b_id' })

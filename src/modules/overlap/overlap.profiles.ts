@@ -24,6 +24,8 @@ interface ProjectRow {
   programme_id: number;
   scheme: SchemeCode;
   parent_id: number | null;
+  programme_start: string;
+  programme_end: string;
   start: string;
   end: string | null;
 }
@@ -44,18 +46,17 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 
 /** `where` is a condition on project_id (or "true"), with `params`. */
 async function loadParts(db: Queryable, where: string, params: unknown[]): Promise<Parts> {
-  const [roles, locations, themes, targetGroups, granted] = await Promise.all([
-    db.query<{ project_id: number; organisation_id: number; role: RoleCode }>(
-      `select project_id, organisation_id, role from participation where role <> 'FUNDER' and ${where}`, params),
-    db.query<{ project_id: number; postal_code: string; municipality_code: string }>(
-      `select l.project_id, l.postal_code, a.municipality_code from project_location l join postal_area a on a.postal_code = l.postal_code where ${where.replace(/project_id/g, 'l.project_id')}`, params),
-    db.query<{ project_id: number; code: string }>(
-      `select x.project_id, t.code from project_theme x join theme t on t.id = x.theme_id where ${where.replace(/project_id/g, 'x.project_id')}`, params),
-    db.query<{ project_id: number; code: string }>(
-      `select x.project_id, t.code from project_target_group x join target_group t on t.id = x.target_group_id where ${where.replace(/project_id/g, 'x.project_id')}`, params),
-    db.query<{ project_id: number; source: string; cents: string }>(
-      `select project_id, source, round(sum(granted) * 100)::bigint as cents from funding_line where ${where} group by project_id, source having sum(granted) > 0`, params),
-  ]);
+  // One after another: the engine works on one connection (node-postgres would queue them anyway).
+  const roles = await db.query<{ project_id: number; organisation_id: number; role: RoleCode }>(
+    `select project_id, organisation_id, role from participation where role <> 'FUNDER' and ${where}`, params);
+  const locations = await db.query<{ project_id: number; postal_code: string; municipality_code: string }>(
+    `select l.project_id, l.postal_code, a.municipality_code from project_location l join postal_area a on a.postal_code = l.postal_code where ${where.replace(/project_id/g, 'l.project_id')}`, params);
+  const themes = await db.query<{ project_id: number; code: string }>(
+    `select x.project_id, t.code from project_theme x join theme t on t.id = x.theme_id where ${where.replace(/project_id/g, 'x.project_id')}`, params);
+  const targetGroups = await db.query<{ project_id: number; code: string }>(
+    `select x.project_id, t.code from project_target_group x join target_group t on t.id = x.target_group_id where ${where.replace(/project_id/g, 'x.project_id')}`, params);
+  const granted = await db.query<{ project_id: number; source: string; cents: string }>(
+    `select project_id, source, round(sum(granted) * 100)::bigint as cents from funding_line where ${where} group by project_id, source having sum(granted) > 0`, params);
   const parts: Parts = { roles: new Map(), locations: new Map(), themes: new Map(), targetGroups: new Map(), granted: new Map() };
   const rank: Record<RoleCode, number> = { LEAD: 3, SUB_GRANTEE: 2, PARTNER: 1, FUNDER: 0 };
   for (const row of roles.rows) {
@@ -76,6 +77,7 @@ async function loadParts(db: Queryable, where: string, params: unknown[]): Promi
 }
 
 const PROJECT_COLUMNS = `p.id, p.code, p.title, p.summary, p.purpose, p.programme_id, pr.scheme, p.parent_id,
+  to_char(pr.period_start, 'YYYY-MM-DD') as programme_start, to_char(pr.period_end, 'YYYY-MM-DD') as programme_end,
   to_char(coalesce(p.actual_start, p.planned_start), 'YYYY-MM-DD') as start,
   to_char(coalesce(p.actual_end, p.planned_end), 'YYYY-MM-DD') as "end"`;
 
@@ -105,6 +107,7 @@ function profileOf(row: ProjectRow, parts: Parts, territories: Territories, text
     summary: row.summary,
     purpose: row.purpose,
     programmeId: row.programme_id,
+    programmePeriod: { start: row.programme_start, end: row.programme_end },
     scheme: row.scheme,
     parentId: row.parent_id,
     start: row.start,
@@ -125,10 +128,8 @@ export async function loadProfiles(db: Queryable, ids: readonly number[], stats:
   const profiles = new Map<number, ProjectProfile>();
   if (!ids.length) return profiles;
   const params = [ids];
-  const [projects, parts] = await Promise.all([
-    db.query<ProjectRow>(`select ${PROJECT_COLUMNS} from project p join programme pr on pr.id = p.programme_id where p.id = any($1) and ${ELIGIBLE_PROJECT_SQL}`, params),
-    loadParts(db, 'project_id = any($1)', params),
-  ]);
+  const projects = await db.query<ProjectRow>(`select ${PROJECT_COLUMNS} from project p join programme pr on pr.id = p.programme_id where p.id = any($1) and ${ELIGIBLE_PROJECT_SQL}`, params);
+  const parts = await loadParts(db, 'project_id = any($1)', params);
   for (const row of projects.rows) profiles.set(row.id, profileOf(row, parts, territories, textProfile(row, stats)));
   return profiles;
 }
@@ -181,14 +182,12 @@ export async function loadNames(
   territories: Territories,
   textStatistics: TextStatistics | null,
 ): Promise<EvidenceNames> {
-  const [organisations, areas, municipalities, themes, targetGroups, programmes] = await Promise.all([
-    db.query<{ id: number; name: string; business_id: string | null }>('select id, name, business_id from organisation where id = any($1)', [organisationIds]),
-    db.query<{ postal_code: string; name_fi: string }>('select postal_code, name_fi from postal_area'),
-    db.query<{ code: string; name_fi: string }>('select code, name_fi from municipality'),
-    db.query<{ code: string; label_fi: string }>('select code, label_fi from theme'),
-    db.query<{ code: string; label_fi: string }>('select code, label_fi from target_group'),
-    db.query<{ id: number; name: string }>('select id, name from programme'),
-  ]);
+  const organisations = await db.query<{ id: number; name: string; business_id: string | null }>('select id, name, business_id from organisation where id = any($1)', [organisationIds]);
+  const areas = await db.query<{ postal_code: string; name_fi: string }>('select postal_code, name_fi from postal_area');
+  const municipalities = await db.query<{ code: string; name_fi: string }>('select code, name_fi from municipality');
+  const themes = await db.query<{ code: string; label_fi: string }>('select code, label_fi from theme');
+  const targetGroups = await db.query<{ code: string; label_fi: string }>('select code, label_fi from target_group');
+  const programmes = await db.query<{ id: number; name: string }>('select id, name from programme');
   const organisationMap = new Map(organisations.rows.map((row) => [row.id, { name: row.name, businessId: row.business_id }]));
   const areaMap = new Map(areas.rows.map((row) => [row.postal_code, titleCase(row.name_fi)]));
   const municipalityMap = new Map(municipalities.rows.map((row) => [row.code, row.name_fi]));

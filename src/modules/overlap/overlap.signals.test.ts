@@ -28,6 +28,7 @@ function project(spec: Partial<Omit<ProjectProfile, 'roles' | 'granted' | 'text'
     summary: text.summary ?? null,
     purpose: null,
     programmeId: spec.programmeId ?? 1,
+    programmePeriod: spec.programmePeriod ?? { start: '2014-01-01', end: '2027-12-31' },
     scheme: spec.scheme ?? 'KAKE',
     parentId: spec.parentId ?? null,
     start: spec.start ?? '2019-01-01',
@@ -221,10 +222,10 @@ describe('candidate pairs', () => {
     }
     // Every such pair, exactly once: per municipality 10 projects, in 3 decades … brute force agrees.
     let expected = 0;
-    for (let i = 0; i < 300; i++) for (let j = i + 1; j < 300; j++) {
+    for (let i = 0; i < 300; i++) {for (let j = i + 1; j < 300; j++) {
       const [a, b] = [profiles[i], profiles[j]];
       if (a.municipalities[0] === b.municipalities[0] && a.programmeId !== b.programmeId && a.start === b.start) expected++;
-    }
+    }}
     expect(count).toBe(expected);
     expect(count).toBeLessThan((300 * 299) / 2 / 20);
   });

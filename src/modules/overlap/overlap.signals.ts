@@ -18,6 +18,8 @@ export interface ProjectProfile {
   summary: string | null;
   purpose: string | null;
   programmeId: number;
+  /** The programme's period: programmes that follow one another fund follow-ups, not duplicates. */
+  programmePeriod: { start: string; end: string };
   scheme: SchemeCode;
   parentId: number | null;
   /** Effective period (actual, else planned); end null = open-ended. */
@@ -203,8 +205,8 @@ export const THRESHOLDS = {
   doubleFundingText: 0.45,
   /** Similar content in a shared postal area, by different organisations. */
   duplicationText: 0.55,
-  /** … in the same municipality without a shared postal area: nearly the same text. */
-  duplicationTextNearby: 0.75,
+  /** Duplicates run at the same time: an overlap of less than this share of the shorter period is a follow-up. */
+  duplicationPeriod: 0.3,
   /** Related content, for synergy. */
   synergyText: 0.25,
 } as const;
@@ -218,7 +220,13 @@ export function classify(m: Measures, a: ProjectProfile, b: ProjectProfile): Ove
   const together = m.sharedAreas.length > 0;
   const nearby = m.sharedMunicipalities.length > 0;
   const sharedWork = m.sharedThemes.length > 0 || m.sharedTargetGroups.length > 0;
-  if (m.sharedBeneficiaries.length === 0 && sharedWork && ((together && text >= THRESHOLDS.duplicationText) || (nearby && text >= THRESHOLDS.duplicationTextNearby))) {
+  // The same work in the same place at the same time, from programmes open at the same time (a
+  // successor programme funds follow-ups); similar work elsewhere in the municipality is synergy.
+  const concurrentProgrammes = a.programmePeriod.start <= b.programmePeriod.end && b.programmePeriod.start <= a.programmePeriod.end;
+  if (
+    m.sharedBeneficiaries.length === 0 && sharedWork && together && concurrentProgrammes &&
+    m.period.share >= THRESHOLDS.duplicationPeriod && text >= THRESHOLDS.duplicationText
+  ) {
     return OverlapKind.DUPLICATION_RISK;
   }
   if (!crosses) return null;

@@ -11,6 +11,9 @@ import type { Logger } from 'pino';
 import { OVERLAP_LOCK, loadStatistics, recomputeAll, rescoreProjects, statisticsVersion, type GramStatistics } from './overlap.engine';
 import { loadTerritories, type Territories } from './overlap.profiles';
 
+/** Lock timeout, deadlock, serialization failure: the batch is rolled back and its queue rows wait for the next run. */
+const RETRYABLE = new Set(['55P03', '40P01', '40001']);
+
 export interface OverlapWorkerOptions {
   /** Projects per transaction. */
   batchSize?: number;
@@ -119,6 +122,10 @@ export class OverlapWorker {
     const started = Date.now();
     try {
       await client.query('begin');
+      // Requests come first: a batch that would wait on a request's locks (a project being deleted
+      // while its findings are written) gives up before PostgreSQL's deadlock check (1 s) could
+      // pick the request as the victim, and is retried.
+      await client.query(`set local lock_timeout = '300ms'`);
       // A full recompute (exclusive lock) is running: it will leave newer changes queued for us.
       const { rows: [{ locked }] } = await client.query<{ locked: boolean }>('select pg_try_advisory_xact_lock_shared($1) as locked', [OVERLAP_LOCK]);
       if (!locked) {
@@ -142,6 +149,11 @@ export class OverlapWorker {
       return rows.length;
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
+      if (RETRYABLE.has((error as { code?: string }).code ?? '')) {
+        this.logger.debug({ code: (error as { code?: string }).code }, 'overlaps: batch gave way to a request; retrying');
+        setTimeout(() => this.wake(), 100).unref();
+        return 0;
+      }
       throw error;
     } finally {
       client.release();

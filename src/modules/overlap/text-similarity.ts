@@ -12,14 +12,15 @@
  * makes place names and specific words count and generic project words ("hanke", "kehittää")
  * nearly not. docs/overlaps.md has the measurements behind the choice.
  *
- * Vectors keep their strongest grams only (MAX_GRAMS), hashed to 32-bit keys, so 100 000
+ * Vectors keep their strongest grams only (MAX_GRAMS, for a title 48), hashed to 32-bit keys, so 100 000
  * projects fit in memory; a collision between two grams of one pair is rare and only adds a
  * little similarity.
  */
 import { fin as FINNISH_STOP_WORDS } from 'stopword';
 
-/** Grams kept per text after weighting: plenty for a summary, bounded for memory. */
-export const MAX_GRAMS = 160;
+/** Grams kept per text after weighting: the rare ones that carry a summary, bounded for memory. */
+export const MAX_GRAMS = 96;
+const TITLE_GRAMS = 48;
 const GRAM = 4;
 
 /** Folds case and diacritics (ä→a, ö→o, å→a, é→e …) after Unicode compatibility normalisation. */
@@ -128,6 +129,34 @@ export function cosine(a: TextVector, b: TextVector): number {
   return Math.min(1, Math.max(0, sum));
 }
 
+/**
+ * Packs many vectors into a few large buffers (views into fixed-size chunks), for the full
+ * recompute: two typed arrays per vector would cost more in object overhead than in data.
+ */
+export class VectorPool {
+  private keys = new Uint32Array(0);
+  private weights = new Float32Array(0);
+  private used = 0;
+
+  constructor(private readonly chunkSize = 1 << 20) {}
+
+  add(vector: TextVector): TextVector {
+    const n = vector.keys.length;
+    if (n === 0) return EMPTY_VECTOR;
+    if (this.used + n > this.keys.length) {
+      const size = Math.max(this.chunkSize, n);
+      this.keys = new Uint32Array(size);
+      this.weights = new Float32Array(size);
+      this.used = 0;
+    }
+    const start = this.used;
+    this.keys.set(vector.keys, start);
+    this.weights.set(vector.weights, start);
+    this.used += n;
+    return { keys: this.keys.subarray(start, start + n), weights: this.weights.subarray(start, start + n) };
+  }
+}
+
 /** What TEXT_SIMILARITY compares: the title alone, and the title with the summary and purpose. */
 export interface TextProfile {
   title: TextVector;
@@ -137,11 +166,11 @@ export interface TextProfile {
 export function textProfile(
   text: { title: string; summary?: string | null; purpose?: string | null },
   stats: TextStatistics | null,
+  pool?: VectorPool,
 ): TextProfile {
-  return {
-    title: textVector(textGrams(text.title), stats),
-    body: textVector(textGrams(text.title, text.summary, text.purpose), stats),
-  };
+  const title = textVector(textGrams(text.title), stats, TITLE_GRAMS);
+  const body = textVector(textGrams(text.title, text.summary, text.purpose), stats);
+  return pool ? { title: pool.add(title), body: pool.add(body) } : { title, body };
 }
 
 export interface TextSimilarity {

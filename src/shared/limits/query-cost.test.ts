@@ -1,6 +1,7 @@
 import { buildSchema, defaultFieldResolver, execute, GraphQLList, parse, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
+import { OverlapKind, OverlapSignalKind } from '../../modules/overlap/overlap.enums';
 import { LimitCode, LimitError } from './limits.errors';
-import { ActualCost, actualFieldCost, requestedCost } from './query-cost';
+import { ActualCost, actualFieldCost, COST_MODEL, requestedCost } from './query-cost';
 
 // The shapes Silta's schema uses: Relay connections, plain lists, a list looked up by IDs, a mutation.
 const schema = buildSchema(`
@@ -149,5 +150,20 @@ describe('ActualCost', () => {
     counter.willResolve(on('Project', 'lead'))!({});
     counter.willResolve(on('Mutation', 'renameProject'))!(null);
     expect(counter.total).toBe(1 + 2 + 1 + 10);
+  });
+});
+
+describe('known list sizes', () => {
+  it('match the domain: two projects per finding, at most one signal per signal kind, one summary row per kind', () => {
+    expect(COST_MODEL.knownListSizes).toEqual({
+      'Overlap.projects': 2,
+      'Overlap.signals': Object.keys(OverlapSignalKind).length,
+      'Query.overlapSummary': Object.keys(OverlapKind).length,
+    });
+  });
+
+  it('price a finding’s projects at two, not at the default list size', () => {
+    const schema = buildSchema('type Project { code: String } type Overlap { projects: [Project!]! } type Query { overlap: Overlap }');
+    expect(requestedCost(schema, parse('{ overlap { projects { code } } }'), {}, undefined)).toBe(1 + 1 + 2);
   });
 });

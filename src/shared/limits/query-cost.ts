@@ -24,6 +24,11 @@ export const COST_MODEL = {
   defaultListSize: 10,
   /** A mutation field's own cost: writes, a transaction and an audit entry, not one row read. */
   mutation: 10,
+  /**
+   * Plain lists whose length is known from the domain rather than the default: a finding has two
+   * projects, one signal per signal kind at most, and the summary one row per kind.
+   */
+  knownListSizes: { 'Overlap.projects': 2, 'Overlap.signals': 11, 'Query.overlapSummary': 5 } as Record<string, number>,
   /** graphql-query-complexity's guard against fragment bombs: selections it will walk at most. */
   maxQueryNodes: 10_000,
 } as const;
@@ -45,7 +50,9 @@ function pageSize(field: GraphQLField<unknown, unknown>, args: Record<string, un
   return Math.min(Math.max(size, 0), COST_MODEL.maxPageSize);
 }
 
-function listLength(field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+function listLength(parentType: string, field: GraphQLField<unknown, unknown>, args: Record<string, unknown>): number {
+  const known = COST_MODEL.knownListSizes[`${parentType}.${field.name}`];
+  if (known !== undefined) return known;
   const page = pageSize(field, args);
   if (page !== undefined) return page;
   // A list looked up by a list argument (`nodes(ids:)`) has that many items.
@@ -65,7 +72,7 @@ export function costEstimator(schema: GraphQLSchema): ComplexityEstimator {
     const own = type === mutationType ? COST_MODEL.mutation : 1;
     if (isListType(getNullableType(field.type))) {
       if (isPageItems(type.name, field.name)) return 1 + childComplexity;
-      return own + listLength(field, args) * (1 + childComplexity);
+      return own + listLength(type.name, field, args) * (1 + childComplexity);
     }
     const page = pageSize(field, args);
     return own + (page === undefined ? childComplexity : page * childComplexity);

@@ -72,6 +72,15 @@ describe('cursor values against the list types', () => {
     ['bigint', '9223372036854775807', true],
     ['bigint', '9223372036854775808', false],
     ['bigint', 1e300, false],
+    ['float8', '0.82', true],
+    ['float8', '1', true],
+    ['float8', '1e-05', true],
+    ['float8', '0.30000000000000004', true],
+    ['float8', 'NaN', false],
+    ['float8', 'Infinity', false],
+    ['float8', '1e999', false],
+    ['float8', '0x10', false],
+    ['float8', 0.5, false],
   ])('%s: %p is %p', (type, value, ok) => {
     expect(isCursorValue(value, type)).toBe(ok);
   });

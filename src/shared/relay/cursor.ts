@@ -2,7 +2,7 @@ import { badUserInput } from '../errors';
 import { isStorableText } from '../input/storable-text';
 
 /** SQL types that sort values and keys are compared as. */
-export type SqlType = 'text' | 'date' | 'numeric' | 'integer' | 'bigint';
+export type SqlType = 'text' | 'date' | 'numeric' | 'integer' | 'bigint' | 'float8';
 
 /** A keyset position: the sort value of a row and its key (the tie-breaker). */
 export interface Cursor {
@@ -85,6 +85,9 @@ export function isCursorValue(value: unknown, type: SqlType): boolean {
     case 'integer':
     case 'bigint':
       return isInteger(value, type);
+    case 'float8':
+      // PostgreSQL's own shortest round-trip output of a finite double (scores: "0.82", "1e-05").
+      return typeof value === 'string' && value.length <= 40 && /^-?(\d+(\.\d+)?|\.\d+)(e[-+]?\d{1,3})?$/.test(value) && Number.isFinite(Number(value));
   }
 }
 
