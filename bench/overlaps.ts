@@ -458,7 +458,9 @@ async function runScale(serverUrl: string, n: number, options: Options, workDir:
   } finally {
     await server?.stop();
     await owner.end();
-    if (!options.keep) {
+    if (options.keep) {
+      log(`kept database ${database}`);
+    } else {
       await withClient(serverUrl, (client) => client.query(`drop database if exists "${database}" with (force)`));
       await dropAppRole(serverUrl, database);
     }
@@ -492,10 +494,13 @@ function printHuman(report: Report): void {
   out();
   out(`Findings by kind: | projects | ${OVERLAP_KINDS.join(' | ')} |`);
   for (const scale of report.scales) out(`| ${scale.projects} | ${OVERLAP_KINDS.map((kind) => scale.recompute.byKind[kind]).join(' | ')} |`);
-  for (const growthRow of report.growth) {
+  for (const [i, growthRow] of report.growth.entries()) {
+    // Candidate pairs are what the recompute scores: their growth usually explains the time's.
+    const [before, after] = [report.scales[i], report.scales[i + 1]].map((scale) => Number(scale.recompute.reported.candidatePairs));
+    const candidates = before > 0 && after > 0 ? `; candidate pairs ×${fixed(after / before, 1)}` : '';
     out();
     out(
-      `Full recompute ${growthRow.from} → ${growthRow.to} projects: ×${fixed(growthRow.factor, 2)} (linear ×${fixed(growthRow.linear, 0)}, quadratic ×${fixed(growthRow.quadratic, 0)}; time ∝ n^${fixed(growthRow.exponent, 2)})`,
+      `Full recompute ${growthRow.from} → ${growthRow.to} projects: ×${fixed(growthRow.factor, 2)} (linear ×${fixed(growthRow.linear, 0)}, quadratic ×${fixed(growthRow.quadratic, 0)}; time ∝ n^${fixed(growthRow.exponent, 2)}${candidates})`,
     );
   }
   for (const scale of report.scales) {
