@@ -1,4 +1,4 @@
-import { assessFindings, describeSignals, distribution, growth, meetsQualityTarget, percentile, type Finding, type TruthPair } from './overlap-quality';
+import { assessFindings, describeSignals, distribution, growth, meetsQualityTarget, percentile, signalScore, type Finding, type TruthPair } from './overlap-quality';
 
 function truthPair(a: string, b: string, kind: string, extra: Partial<TruthPair> = {}): TruthPair {
   return { projects: [a, b], kind, planted: true, notKinds: [], alsoKinds: [], variations: [], sharedOrganisation: null, sharedAreas: [], ...extra };
@@ -34,6 +34,12 @@ describe('assessFindings', () => {
     ['SYNERGY', { truthPairs: 0, found: 0, recall: null, judged: 0, correct: 0, precision: null }],
   ])('%s', (kind, expected) => {
     expect(of(kind)).toMatchObject(expected);
+  });
+
+  it('compares the text similarity of right and wrong calls', () => {
+    expect(of('DUPLICATION_RISK').textSimilarity).toEqual({ right: { n: 2, p50: 0.7, p95: 0.7, max: 0.7 }, wrong: { n: 2, p50: 0.7, p95: 0.7, max: 0.7 } });
+    expect(signalScore([{ kind: 'THEME', score: 0.5 }], 'THEME')).toBe(0.5);
+    expect(signalScore([{ kind: 'THEME', score: 0.5 }], 'TEXT_SIMILARITY')).toBeNull();
   });
 
   it('counts hard negatives given a kind they must not have', () => {

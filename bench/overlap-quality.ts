@@ -49,7 +49,10 @@ export interface KindQuality {
    * chance resemblance to background projects, which the generator writes from the same few texts.
    */
   judgedWithinTruth: number;
+  correctWithinTruth: number;
   precisionWithinTruth: number | null;
+  /** The TEXT_SIMILARITY signal's score over right and wrong findings of this kind: how far apart the two are. */
+  textSimilarity: { right: Distribution; wrong: Distribution };
 }
 
 export interface HardNegativeQuality {
@@ -130,6 +133,7 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
     const ofKind = judged.get(kind) ?? [];
     const correct = ofKind.filter(isRightFor).length;
     const withinTruth = ofKind.filter((finding) => truthProjects.has(finding.codes[0]) && truthProjects.has(finding.codes[1]));
+    const correctWithinTruth = withinTruth.filter(isRightFor).length;
     return {
       kind,
       truthPairs: planted.length,
@@ -139,7 +143,12 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
       correct,
       precision: ratio(correct, ofKind.length),
       judgedWithinTruth: withinTruth.length,
-      precisionWithinTruth: ratio(withinTruth.filter(isRightFor).length, withinTruth.length),
+      correctWithinTruth,
+      precisionWithinTruth: ratio(correctWithinTruth, withinTruth.length),
+      textSimilarity: {
+        right: distribution(ofKind.filter(isRightFor).map((finding) => signalScore(finding.signals, 'TEXT_SIMILARITY') ?? 0)),
+        wrong: distribution(ofKind.filter((finding) => !isRightFor(finding)).map((finding) => signalScore(finding.signals, 'TEXT_SIMILARITY') ?? 0)),
+      },
     };
   });
 
@@ -231,6 +240,13 @@ export function growth(from: { n: number; ms: number }, to: { n: number; ms: num
   const size = to.n / from.n;
   const factor = to.ms / from.ms;
   return { from: from.n, to: to.n, factor, linear: size, quadratic: size * size, exponent: Math.log(factor) / Math.log(size) };
+}
+
+/** The score of one signal of a finding, or null when it has none of that kind. */
+export function signalScore(signals: unknown, kind: string): number | null {
+  if (!Array.isArray(signals)) return null;
+  const signal = signals.find((candidate: { kind?: unknown }) => candidate.kind === kind) as { score?: unknown } | undefined;
+  return typeof signal?.score === 'number' ? signal.score : null;
 }
 
 /** A finding's signals in one line: `KIND score (evidence); …`, whatever shape the engine stored. */

@@ -30,6 +30,7 @@ import {
   type Distribution,
   type Finding,
   type Growth,
+  type OverlapKindName,
   type Quality,
   type TruthPair,
 } from './overlap-quality';
@@ -512,6 +513,13 @@ function printHuman(report: Report): void {
       out(
         `| ${kind.kind} | ${kind.truthPairs} | ${kind.found} | ${fixed(kind.recall, 3)} | ${kind.judged} | ${kind.correct} | ${fixed(kind.precision, 3)} | ` +
           `${kind.judgedWithinTruth} | ${fixed(kind.precisionWithinTruth, 3)} |`,
+      );
+    }
+    for (const kind of scale.quality.byKind.filter((entry) => RISK_KINDS.includes(entry.kind as OverlapKindName))) {
+      const { right, wrong } = kind.textSimilarity;
+      out(
+        `${kind.kind}: ${kind.judged - kind.correct} wrong calls (${kind.judgedWithinTruth - kind.correctWithinTruth} between two truth projects); ` +
+          `TEXT_SIMILARITY p50 ${fixed(right.p50, 2)} over right calls, ${fixed(wrong.p50, 2)} over wrong ones`,
       );
     }
     out();
