@@ -165,7 +165,7 @@ program
     const truth = { seed: options.seed, projects: options.projects, organisations, pairs: result.truth };
     writeFileSync(truthFile, `${JSON.stringify(truth, null, 2)}\n`);
     const planted = result.truth.filter((pair) => pair.planted).length;
-    const summary = { counts: result.counts, planted, hardNegatives: result.truth.length - planted, truthFile, ms: result.ms, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
+    const summary = { counts: result.counts, planted, hardNegatives: result.truth.length - planted, slotCollisions: result.slotCollisions, truthFile, ms: result.ms, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
     if (options.json) {
       console.log(JSON.stringify(summary));
     } else {

@@ -117,9 +117,25 @@ function jsonValues(text: string): unknown[] {
 }
 
 /** JSON as the README shows it: small values on one line, larger ones spread out. */
+/** Compact JSON with a space after each `:` and `,` between tokens (never inside a string). */
+function spacedOutsideStrings(flat: string): string {
+  let out = '';
+  let inString = false;
+  for (let i = 0; i < flat.length; i++) {
+    const c = flat[i];
+    out += c;
+    if (inString) {
+      if (c === '\\') out += flat[++i];
+      else if (c === '"') inString = false;
+    } else if (c === '"') inString = true;
+    else if (c === ':' || c === ',') out += ' ';
+  }
+  return out;
+}
+
 function formatJson(value: unknown, indent = ''): string {
   const flat = JSON.stringify(value);
-  if (flat.length + indent.length <= 120 || value === null || typeof value !== 'object') return flat.replace(/([:,])(?=["{[\d\-tfn])/g, '$1 ');
+  if (flat.length + indent.length <= 120 || value === null || typeof value !== 'object') return spacedOutsideStrings(flat);
   const inner = `${indent}  `;
   if (Array.isArray(value)) return `[\n${value.map((item) => inner + formatJson(item, inner)).join(',\n')}\n${indent}]`;
   const entries = Object.entries(value as Record<string, unknown>).map(([key, item]) => `${inner}${JSON.stringify(key)}: ${formatJson(item, inner)}`);

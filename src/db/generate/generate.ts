@@ -150,6 +150,8 @@ export interface GeneratedData {
   projects(): Iterable<ProjectBundle>;
   /** Filled while projects() is iterated; complete once it has run to the end. */
   truth: TruthPair[];
+  /** Planted pairs that found no free slot (see takeSlot); known once projects() has run to the end. */
+  slotCollisions(): number;
 }
 
 interface Territory {
@@ -358,6 +360,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
   if (urbanAll.length < 5 || ruralAll.length < 5) throw new Error('generate: too few organisations for the projects; give more --organisations');
 
   const truth: TruthPair[] = [];
+  let slotCollisions = 0;
   const programmeIdsOf = (territory: Territory, period: (typeof PERIODS)[number]) => territory.programmeIds.get(period.label)!;
 
   // ── Projects ────────────────────────────────────────────────────────────────────
@@ -384,6 +387,9 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
       visible: boolean;
     }
 
+    // Fringe areas are where pairs are planted; background projects stay out of them.
+    const plantingAreas = new Set(cities.flatMap((city) => city.fringe));
+    const slots = new Map<string, Array<[string, string]>>();
     const pickPeriod = (r: Random) => (r.next() < 0.2 ? PERIODS[0] : r.next() < 0.5 ? PERIODS[1] : PERIODS[2]);
     const startIn = (r: Random, period: (typeof PERIODS)[number]) => addMonths(period.start, r.int(0, 66));
     const fill = (template: string, place: string) => template.replace('{place}', place);
@@ -466,7 +472,8 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
         spec.partners = partnersFrom(r, city.urbanPool, urbanAll, lead, r.int(0, 4));
       } else {
         const lag = r.pick(lags);
-        const rural = lag.ruralAreas.length ? lag.ruralAreas : lag.leader.areas;
+        const outsideFringe = lag.leader.areas.filter((code) => !plantingAreas.has(code));
+        const rural = lag.ruralAreas.length ? lag.ruralAreas : outsideFringe.length ? outsideFringe : lag.leader.areas;
         const locations = r.sample(rural, r.int(1, 3));
         const lead = lag.pool.length ? r.pick(lag.pool) : r.pick(ruralAll);
         spec = { ...base, scheme: 'LEADER', programmeId: programmeIdsOf(lag.leader, period), title: fill(template, areaName.get(locations[0])!), locations, lead };
@@ -475,17 +482,38 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
       return build(spec);
     };
 
+    /**
+     * A planted pair takes a slot: a fringe area and theme that no other planted pair uses at an
+     * overlapping time (a pair occupies up to four years from its start). Otherwise two pairs of the
+     * same work in the same place would be duplicates of each other that the ground truth does not
+     * list. After 50 tries the last pick is taken (and counted in `slotCollisions`).
+     */
+    const takeSlot = (r: Random, kind: PlantedKind | HardNegativeKind) => {
+      const fringeCities = cities.filter((candidate) => candidate.fringe.length > 0);
+      let pick!: { city: City; fringe: string; text: ThemeText; period: (typeof PERIODS)[number]; start: string };
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const city = r.pick(fringeCities);
+        const period = kind === 'SIMILAR_TITLE_OTHER_DECADE' ? PERIODS[0] : r.pick([PERIODS[1], PERIODS[2]]);
+        pick = { city, fringe: r.pick(city.fringe), text: r.pick(themeTexts), period, start: startIn(r, period) };
+        const until = addMonths(pick.start, 48);
+        const key = `${pick.fringe}:${pick.text.theme}`;
+        const taken = slots.get(key) ?? [];
+        if (taken.every(([from, to]) => until <= from || pick.start >= to)) {
+          slots.set(key, [...taken, [pick.start, until]]);
+          return pick;
+        }
+      }
+      slotCollisions += 1;
+      return pick;
+    };
+
     const pair = (kind: PlantedKind | HardNegativeKind): [ProjectBundle, ProjectBundle] => {
       const r = random;
-      const city = r.pick(cities.filter((candidate) => candidate.fringe.length > 0));
+      const { city, fringe, text, period, start } = takeSlot(r, kind);
       const lag = lagOfCity.get(city.code)!;
       const ruralAreas = city.rural.length ? city.rural : lag.ruralAreas.length ? lag.ruralAreas : city.fringe;
-      const period = kind === 'SIMILAR_TITLE_OTHER_DECADE' ? PERIODS[0] : r.pick([PERIODS[1], PERIODS[2]]);
-      const text = r.pick(themeTexts);
-      const fringe = r.pick(city.fringe);
       const urbanLead = city.urbanPool.length ? r.pick(city.urbanPool) : r.pick(urbanAll);
       const ruralLead = lag.pool.length ? r.pick(lag.pool) : r.pick(ruralAll);
-      const start = startIn(r, period);
       const months = r.int(18, 36);
       const titleIndex = r.int(0, text.titles.length - 1);
       const ideas = r.sample([0, 1, 2, 3], 3).sort();
@@ -641,5 +669,5 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
     }
   }
 
-  return { organisations, programmes, programmeAreas, projects: () => projects(), truth };
+  return { organisations, programmes, programmeAreas, projects: () => projects(), truth, slotCollisions: () => slotCollisions };
 }

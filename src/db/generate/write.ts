@@ -8,6 +8,7 @@ const BATCH = 1000;
 export interface GenerateResult {
   counts: Record<string, number>;
   truth: TruthPair[];
+  slotCollisions: number;
   ms: number;
 }
 
@@ -32,6 +33,7 @@ export async function writeGeneratedData(orm: MikroORM, options: GenerateOptions
     counts[table] = (counts[table] ?? 0) + n;
   };
   let truth: TruthPair[] = [];
+  let slotCollisions = 0;
   await knex.transaction(async (trx) => {
     const [{ existing }] = (await trx.raw<{ rows: Array<{ existing: string }> }>(
       'select (select count(*) from organisation) + (select count(*) from programme) + (select count(*) from project) as existing',
@@ -93,7 +95,8 @@ export async function writeGeneratedData(orm: MikroORM, options: GenerateOptions
       await trx.raw(`select setval(pg_get_serial_sequence('${table}', 'id'), greatest((select max(id) from "${table}"), 1))`);
     }
     truth = data.truth;
+    slotCollisions = data.slotCollisions();
   });
-  return { counts, truth, ms: Number((process.hrtime.bigint() - started) / 1_000_000n) };
+  return { counts, truth, slotCollisions, ms: Number((process.hrtime.bigint() - started) / 1_000_000n) };
 }
 

@@ -15,10 +15,10 @@
 import type { Logger } from 'pino';
 import type { PoolClient } from 'pg';
 import type { StoredSignal } from './overlap.entity';
-import type { OverlapKind } from './overlap.enums';
+import { OverlapKind } from './overlap.enums';
 import { loadAllProfiles, loadNames, loadProfiles, loadTerritories, forEachProjectText, ELIGIBLE_PROJECT_SQL, type Queryable, type Territories } from './overlap.profiles';
-import { classify, crossesDivide, explain, measure, territoryConflict, totalScore, type EvidenceNames, type ProjectProfile } from './overlap.signals';
-import { textGrams, textProfile, type TextStatistics } from './text-similarity';
+import { classify, crossesDivide, explain, measure, scoreOf, territoryConflict, totalScore, type EvidenceNames, type ProjectProfile } from './overlap.signals';
+import { textGrams, textProfile, VectorPool, type TextStatistics } from './text-similarity';
 
 /** Advisory lock key shared by every instance ("silta overlaps"). */
 export const OVERLAP_LOCK = 0x5117a0;
@@ -37,16 +37,41 @@ export function comparable(a: ProjectProfile, b: ProjectProfile): boolean {
   return a.id !== b.id && a.programmeId !== b.programmeId && a.parentId !== b.id && b.parentId !== a.id;
 }
 
-/** A pair's finding, or null when it is none. */
-export function scorePair(first: ProjectProfile, second: ProjectProfile, names: EvidenceNames): Finding | null {
+/** A scored pair before its evidence is written: enough to rank and keep or drop it. */
+export interface Assessment {
+  a: ProjectProfile;
+  b: ProjectProfile;
+  kind: OverlapKind;
+  score: number;
+}
+
+/** SYNERGY suggestions kept per project (a pair stays when it is among either project's best). */
+export const SYNERGY_PER_PROJECT = 3;
+
+/** A pair's kind and score, or null when it is no finding (profiles in either order). */
+export function assessPair(first: ProjectProfile, second: ProjectProfile, names: Pick<EvidenceNames, 'territory'>): Assessment | null {
   const [a, b] = first.id < second.id ? [first, second] : [second, first];
   if (!comparable(a, b)) return null;
   const measures = measure(a, b);
   const kind = classify(measures, a, b);
   if (!kind) return null;
   measures.territoryConflict = territoryConflict(a, b, names);
+  return { a, b, kind, score: scoreOf(measures) };
+}
+
+/** The finding of an assessed pair, with its evidence (the profiles need their texts for the shared words). */
+export function explainPair(assessment: Assessment, names: EvidenceNames): Finding {
+  const { a, b, kind } = assessment;
+  const measures = measure(a, b);
+  measures.territoryConflict = territoryConflict(a, b, names);
   const signals = explain(measures, a, b, names);
   return { a: a.id, b: b.id, kind, score: totalScore(signals), crossesDivide: crossesDivide(a, b), signals };
+}
+
+/** A pair's finding, or null when it is none (SYNERGY uncapped). */
+export function scorePair(first: ProjectProfile, second: ProjectProfile, names: EvidenceNames): Finding | null {
+  const assessment = assessPair(first, second, names);
+  return assessment && explainPair(assessment, names);
 }
 
 /** Document frequencies of grams, as counted by the last full recompute. */
@@ -111,6 +136,57 @@ export interface RescoreResult {
   removed: number;
 }
 
+/** Orders assessments best first, ties by the other project's ID, so that caps are deterministic. */
+function byScore(x: Assessment, y: Assessment): number {
+  return y.score - x.score || x.a.id - y.a.id || x.b.id - y.b.id;
+}
+
+/**
+ * SYNERGY is kept when the pair is among the best SYNERGY_PER_PROJECT of either project: a
+ * national data set has many same-theme projects in each municipality, and a list of them all
+ * would bury the few an analyst should act on. Risks and shared organisations are never capped.
+ * For a project outside `rescored`, its best are read from the stored findings (pairs with the
+ * rescored projects left out); between full recomputes the cap is therefore approximate.
+ */
+async function capSynergy(db: Queryable, assessments: readonly Assessment[], rescored: ReadonlySet<number>): Promise<Assessment[]> {
+  const kept = assessments.filter((x) => x.kind !== OverlapKind.SYNERGY);
+  const synergy = assessments.filter((x) => x.kind === OverlapKind.SYNERGY).sort(byScore);
+  const best = new Set<Assessment>();
+  const perProject = new Map<number, number>();
+  for (const x of synergy) {
+    for (const id of [x.a.id, x.b.id]) {
+      if (!rescored.has(id)) continue;
+      const n = perProject.get(id) ?? 0;
+      if (n < SYNERGY_PER_PROJECT) {
+        best.add(x);
+        perProject.set(id, n + 1);
+      }
+    }
+  }
+  const others = synergy.filter((x) => !best.has(x));
+  const outside = [...new Set(others.flatMap((x) => [x.a.id, x.b.id]).filter((id) => !rescored.has(id)))];
+  const threshold = new Map<number, number | null>();
+  if (outside.length) {
+    const { rows } = await db.query<{ id: number; kth: number | null }>(
+      `select x.id, (select s.score from (
+           select score from overlap where project_a_id = x.id and kind = 'SYNERGY' and not (project_b_id = any($2))
+           union all
+           select score from overlap where project_b_id = x.id and kind = 'SYNERGY' and not (project_a_id = any($2))
+         ) s order by s.score desc offset $3 limit 1) as kth
+       from unnest($1::int[]) x(id)`,
+      [outside, [...rescored], SYNERGY_PER_PROJECT - 1],
+    );
+    for (const row of rows) threshold.set(row.id, row.kth);
+  }
+  for (const x of others) {
+    const other = rescored.has(x.a.id) ? x.b.id : x.a.id;
+    if (rescored.has(other)) continue;
+    const kth = threshold.get(other) ?? null;
+    if (kth === null || x.score > kth) best.add(x);
+  }
+  return [...kept, ...best];
+}
+
 /**
  * Rescores the given projects against their candidates and writes the result: their findings are
  * replaced (pairs that are no longer findings are deleted). Run inside the caller's transaction.
@@ -125,15 +201,16 @@ export async function rescoreProjects(db: Queryable, ids: readonly number[], con
   for (const profile of profiles.values()) for (const id of profile.roles.keys()) organisationIds.add(id);
   const names = await loadNames(db, [...organisationIds], context.territories, context.statistics);
 
-  const findings = new Map<string, Finding>();
+  const assessments = new Map<string, Assessment>();
   for (const pair of pairs) {
     const a = profiles.get(pair.project_id);
     const b = profiles.get(pair.other_id);
     if (!a || !b) continue;
-    const finding = scorePair(a, b, names);
-    if (finding) findings.set(`${finding.a}:${finding.b}`, finding);
+    const assessment = assessPair(a, b, names);
+    if (assessment) assessments.set(`${assessment.a.id}:${assessment.b.id}`, assessment);
   }
-  const list = [...findings.values()].sort((x, y) => x.a - y.a || x.b - y.b);
+  const kept = await capSynergy(db, [...assessments.values()], new Set(ids));
+  const list = kept.map((x) => explainPair(x, names)).sort((x, y) => x.a - y.a || x.b - y.b);
   const removed = await db.query<{ id: number }>(
     `delete from overlap o where (o.project_a_id = any($1) or o.project_b_id = any($1))
        and not exists (select 1 from unnest($2::int[], $3::int[]) k(a, b) where k.a = o.project_a_id and k.b = o.project_b_id)
@@ -144,30 +221,34 @@ export async function rescoreProjects(db: Queryable, ids: readonly number[], con
   return { projects: ids.length, candidatePairs: pairs.length, findings: list.length, removed: removed.rows.length };
 }
 
-/** Inserts or updates findings by pair (a review's status is copied in by a trigger). */
+const FINDING_ARRAYS = `unnest($1::int[], $2::int[], $3::overlap_kind[], $4::float8[], $5::boolean[], $6::jsonb[]) x(a, b, kind, score, crosses, signals)`;
+
+function findingParams(findings: readonly Finding[]): unknown[] {
+  return [
+    findings.map((f) => f.a),
+    findings.map((f) => f.b),
+    findings.map((f) => f.kind),
+    findings.map((f) => f.score),
+    findings.map((f) => f.crossesDivide),
+    findings.map((f) => JSON.stringify(f.signals)),
+  ];
+}
+
+/** Inserts or updates by pair from `source` (columns a, b, kind, score, crosses, signals); a review's status is copied in by a trigger. */
+function upsertSql(source: string): string {
+  return `insert into overlap (project_a_id, project_b_id, kind, score, crosses_divide, signals, computed_at, updated_at)
+    select a, b, kind, score, crosses, signals, clock_timestamp(), clock_timestamp() from ${source}
+    on conflict (project_a_id, project_b_id) do update set
+      kind = excluded.kind, score = excluded.score, crosses_divide = excluded.crosses_divide, signals = excluded.signals,
+      computed_at = excluded.computed_at,
+      updated_at = case when (overlap.kind, overlap.score, overlap.crosses_divide, overlap.signals)
+                         is distinct from (excluded.kind, excluded.score, excluded.crosses_divide, excluded.signals)
+                       then excluded.updated_at else overlap.updated_at end`;
+}
+
 export async function upsertFindings(db: Queryable, findings: readonly Finding[]): Promise<void> {
-  const table = 'overlap';
   for (let i = 0; i < findings.length; i += 2000) {
-    const chunk = findings.slice(i, i + 2000);
-    await db.query(
-      `insert into ${table} (project_a_id, project_b_id, kind, score, crosses_divide, signals, computed_at, updated_at)
-       select a, b, kind, score, crosses, signals, clock_timestamp(), clock_timestamp()
-         from unnest($1::int[], $2::int[], $3::overlap_kind[], $4::float8[], $5::boolean[], $6::jsonb[]) x(a, b, kind, score, crosses, signals)
-       on conflict (project_a_id, project_b_id) do update set
-         kind = excluded.kind, score = excluded.score, crosses_divide = excluded.crosses_divide, signals = excluded.signals,
-         computed_at = excluded.computed_at,
-         updated_at = case when (${table}.kind, ${table}.score, ${table}.crosses_divide, ${table}.signals)
-                            is distinct from (excluded.kind, excluded.score, excluded.crosses_divide, excluded.signals)
-                          then excluded.updated_at else ${table}.updated_at end`,
-      [
-        chunk.map((f) => f.a),
-        chunk.map((f) => f.b),
-        chunk.map((f) => f.kind),
-        chunk.map((f) => f.score),
-        chunk.map((f) => f.crossesDivide),
-        chunk.map((f) => JSON.stringify(f.signals)),
-      ],
-    );
+    await db.query(upsertSql(FINDING_ARRAYS), findingParams(findings.slice(i, i + 2000)));
   }
 }
 
@@ -182,24 +263,44 @@ export interface RecomputeResult {
 
 /**
  * Candidate pairs of all profiles: projects sharing an organisation or a municipality (and so any
- * postal area), with overlapping periods (a sweep over start dates inside each key's group).
- * Calls `visit` once per pair of indexes into `profiles`.
+ * postal area), with overlapping periods (a sweep over start dates inside each key's group), in
+ * different programmes. Calls `visit` once per pair of indexes into `profiles`: a pair sharing
+ * several keys is visited under the first of them, so no set of seen pairs is needed.
  */
 export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit: (i: number, j: number) => void): number {
-  const groups = new Map<string, number[]>();
-  const add = (key: string, index: number) => {
-    const group = groups.get(key);
-    if (group) group.push(index);
-    else groups.set(key, [index]);
-  };
+  const keyIds = new Map<string, number>();
+  const groups: number[][] = [];
+  const keysOf: Int32Array[] = [];
   profiles.forEach((profile, index) => {
-    for (const organisationId of profile.roles.keys()) add(`o${organisationId}`, index);
-    for (const municipality of profile.municipalities) add(`m${municipality}`, index);
+    const keys: number[] = [];
+    const add = (key: string) => {
+      let id = keyIds.get(key);
+      if (id === undefined) {
+        id = groups.length;
+        keyIds.set(key, id);
+        groups.push([]);
+      }
+      groups[id].push(index);
+      keys.push(id);
+    };
+    for (const organisationId of profile.roles.keys()) add(`o${organisationId}`);
+    for (const municipality of profile.municipalities) add(`m${municipality}`);
+    keysOf.push(Int32Array.from(keys).sort());
   });
-  const seen = new Set<number>();
-  const width = profiles.length + 1;
-  for (const group of groups.values()) {
-    if (group.length < 2) continue;
+  /** The smallest key two projects share (both key lists are sorted). */
+  const firstShared = (x: Int32Array, y: Int32Array): number => {
+    let i = 0;
+    let j = 0;
+    while (i < x.length && j < y.length) {
+      if (x[i] === y[j]) return x[i];
+      if (x[i] < y[j]) i++;
+      else j++;
+    }
+    return -1;
+  };
+  let count = 0;
+  groups.forEach((group, key) => {
+    if (group.length < 2) return;
     group.sort((x, y) => (profiles[x].start < profiles[y].start ? -1 : profiles[x].start > profiles[y].start ? 1 : x - y));
     for (let g = 0; g < group.length; g++) {
       const a = profiles[group[g]];
@@ -209,14 +310,13 @@ export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit:
         if (b.start > end) break;
         if (a.programmeId === b.programmeId) continue;
         const [i, j] = group[g] < group[h] ? [group[g], group[h]] : [group[h], group[g]];
-        const key = i * width + j;
-        if (seen.has(key)) continue;
-        seen.add(key);
+        if (firstShared(keysOf[i], keysOf[j]) !== key) continue;
+        count++;
         visit(i, j);
       }
     }
-  }
-  return seen.size;
+  });
+  return count;
 }
 
 /** Recomputes every finding and the text statistics. Needs a dedicated connection (it holds a session lock). */
@@ -239,9 +339,11 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
     const statistics = new GramStatistics(documents, counts, startedAt);
     mark('textStatistics', t);
 
+    // Profiles without their texts (only the vectors, packed): texts are read again for the evidence.
     t = Date.now();
     const territories = await loadTerritories(client);
-    const profiles = await loadAllProfiles(client, territories, (row) => textProfile(row, statistics));
+    const pool = new VectorPool();
+    const profiles = await loadAllProfiles(client, territories, (row) => textProfile(row, statistics, pool));
     mark('profiles', t);
     logger?.info({ projects: profiles.length, grams: counts.size }, 'overlaps: profiles loaded');
 
@@ -249,47 +351,62 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
     const organisationIds = new Set<number>();
     for (const profile of profiles) for (const id of profile.roles.keys()) organisationIds.add(id);
     const names = await loadNames(client, [...organisationIds], territories, statistics);
-    const findings: Finding[] = [];
+    const assessments: Assessment[] = [];
     const candidatePairs = forEachCandidatePair(profiles, (i, j) => {
-      const finding = scorePair(profiles[i], profiles[j], names);
-      if (finding) findings.push(finding);
+      const assessment = assessPair(profiles[i], profiles[j], names);
+      if (assessment) assessments.push(assessment);
     });
+    const kept = await capSynergy(client, assessments, new Set(profiles.map((profile) => profile.id)));
+    assessments.length = 0;
+    kept.sort((x, y) => x.a.id - y.a.id || x.b.id - y.b.id);
     mark('scoring', t);
-    logger?.info({ candidatePairs, findings: findings.length }, 'overlaps: pairs scored');
+    logger?.info({ candidatePairs, findings: kept.length }, 'overlaps: pairs scored');
 
     t = Date.now();
-    findings.sort((x, y) => x.a - y.a || x.b - y.b);
-    await client.query('begin');
+    await client.query(`create temporary table overlap_new (a int, b int, kind overlap_kind, score float8, crosses boolean, signals jsonb, primary key (a, b))`);
     try {
-      await client.query('create temporary table overlap_new (a int, b int, primary key (a, b)) on commit drop');
-      for (let i = 0; i < findings.length; i += 20000) {
-        const chunk = findings.slice(i, i + 20000);
-        await client.query('insert into overlap_new select * from unnest($1::int[], $2::int[])', [chunk.map((f) => f.a), chunk.map((f) => f.b)]);
+      for (let i = 0; i < kept.length; i += 1000) {
+        const chunk = kept.slice(i, i + 1000);
+        const ids = [...new Set(chunk.flatMap((x) => [x.a.id, x.b.id]))];
+        const { rows } = await client.query<{ id: number; title: string; summary: string | null; purpose: string | null }>(
+          'select id, title, summary, purpose from project where id = any($1)', [ids]);
+        const texts = new Map(rows.map((row) => [row.id, row]));
+        const withText = (profile: ProjectProfile): ProjectProfile => ({ ...profile, ...texts.get(profile.id) });
+        const findings = chunk.map((x) => explainPair({ ...x, a: withText(x.a), b: withText(x.b) }, names));
+        await client.query(`insert into overlap_new select * from ${FINDING_ARRAYS}`, findingParams(findings));
       }
-      await client.query('delete from overlap o where not exists (select 1 from overlap_new n where n.a = o.project_a_id and n.b = o.project_b_id)');
-      await upsertFindings(client, findings);
-      await client.query('truncate overlap_term');
-      const terms = [...counts.entries()];
-      for (let i = 0; i < terms.length; i += 20000) {
-        const chunk = terms.slice(i, i + 20000);
-        await client.query('insert into overlap_term (term, documents) select * from unnest($1::text[], $2::int[])', [chunk.map((x) => x[0]), chunk.map((x) => x[1])]);
+      mark('evidence', t);
+
+      t = Date.now();
+      await client.query('begin');
+      try {
+        await client.query('delete from overlap o where not exists (select 1 from overlap_new n where n.a = o.project_a_id and n.b = o.project_b_id)');
+        await client.query(upsertSql('overlap_new'));
+        await client.query('truncate overlap_term');
+        const terms = [...counts.entries()];
+        for (let i = 0; i < terms.length; i += 20000) {
+          const chunk = terms.slice(i, i + 20000);
+          await client.query('insert into overlap_term (term, documents) select * from unnest($1::text[], $2::int[])', [chunk.map((x) => x[0]), chunk.map((x) => x[1])]);
+        }
+        await client.query(
+          `insert into overlap_state (key, value, updated_at) values ('corpus', $1, now())
+             on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
+          [JSON.stringify({ documents, version: startedAt })],
+        );
+        await client.query('delete from overlap_dirty where queued_at < $1::timestamptz', [startedAt]);
+        await client.query('commit');
+      } catch (error) {
+        await client.query('rollback');
+        throw error;
       }
-      await client.query(
-        `insert into overlap_state (key, value, updated_at) values ('corpus', $1, now())
-           on conflict (key) do update set value = excluded.value, updated_at = excluded.updated_at`,
-        [JSON.stringify({ documents, version: startedAt })],
-      );
-      await client.query('delete from overlap_dirty where queued_at < $1::timestamptz', [startedAt]);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback');
-      throw error;
+    } finally {
+      await client.query('drop table if exists overlap_new');
     }
     mark('write', t);
 
     const byKind: Record<string, number> = {};
-    for (const finding of findings) byKind[finding.kind] = (byKind[finding.kind] ?? 0) + 1;
-    return { projects: profiles.length, candidatePairs, findings: findings.length, byKind, ms: Date.now() - started, phases };
+    for (const x of kept) byKind[x.kind] = (byKind[x.kind] ?? 0) + 1;
+    return { projects: profiles.length, candidatePairs, findings: kept.length, byKind, ms: Date.now() - started, phases };
   } finally {
     await client.query('select pg_advisory_unlock($1)', [OVERLAP_LOCK]);
   }

@@ -135,9 +135,9 @@ export async function loadProfiles(db: Queryable, ids: readonly number[], stats:
 }
 
 /**
- * Every eligible project's profile, read in pages so that the texts are never all in memory at
- * once: `text` turns a page's rows into text profiles (the full recompute first counts the grams'
- * document frequencies in a pass of its own).
+ * Every eligible project's profile, read in pages so that neither the texts nor the rows of its
+ * parts are ever all in memory at once: `text` turns a page's rows into text profiles, and the
+ * profiles keep no text (the full recompute reads it again for the evidence of its findings).
  */
 export async function loadAllProfiles(
   db: Queryable,
@@ -145,7 +145,6 @@ export async function loadAllProfiles(
   text: (row: { title: string; summary: string | null; purpose: string | null }) => TextProfile,
   pageSize = 5000,
 ): Promise<ProjectProfile[]> {
-  const parts = await loadParts(db, 'true', []);
   const profiles: ProjectProfile[] = [];
   let after = 0;
   for (;;) {
@@ -153,7 +152,14 @@ export async function loadAllProfiles(
       `select ${PROJECT_COLUMNS} from project p join programme pr on pr.id = p.programme_id
         where p.id > $1 and ${ELIGIBLE_PROJECT_SQL} order by p.id limit $2`, [after, pageSize]);
     if (!rows.length) break;
-    for (const row of rows) profiles.push(profileOf(row, parts, territories, text(row)));
+    const parts = await loadParts(db, 'project_id = any($1)', [rows.map((row) => row.id)]);
+    for (const row of rows) {
+      const profile = profileOf(row, parts, territories, text(row));
+      profile.title = '';
+      profile.summary = null;
+      profile.purpose = null;
+      profiles.push(profile);
+    }
     after = rows[rows.length - 1].id;
   }
   return profiles;

@@ -1,4 +1,4 @@
-import { forEachCandidatePair, scorePair } from './overlap.engine';
+import { assessPair, forEachCandidatePair, scorePair } from './overlap.engine';
 import { OverlapKind, OverlapSignalKind } from './overlap.enums';
 import { amountMatch, classify, measure, periodOverlap, territoryConflict, totalScore, type EvidenceNames, type ProjectProfile, type RoleCode } from './overlap.signals';
 import { textProfile } from './text-similarity';
@@ -187,6 +187,7 @@ describe('kinds', () => {
       expect(finding.score).toBeLessThanOrEqual(1);
       expect(finding.signals.length).toBeGreaterThan(1);
       expect(scorePair(b, a, names)).toEqual(finding); // symmetric
+      expect(assessPair(a, b, names)!.score).toBe(finding.score); // ranking score = the evidence's total
     }
   });
 

@@ -255,6 +255,9 @@ export const WEIGHTS: Readonly<Record<OverlapSignalKind, number>> = {
   [OverlapSignalKind.REGRANT_CHAIN]: 0.03,
 };
 
+/** Below this, text similarity is noise and not shown as a signal. */
+const MIN_TEXT_EVIDENCE = 0.05;
+
 const percent = (share: number) => `${Math.round(share * 100)} %`;
 const euros = (cents: number) =>
   `${(cents / 100).toLocaleString('fi-FI', { minimumFractionDigits: 2, maximumFractionDigits: 2 }).replace(/\u00a0/g, ' ')} €`;
@@ -344,7 +347,7 @@ export function explain(m: Measures, a: ProjectProfile, b: ProjectProfile, names
       evidence: `shared target group${m.sharedTargetGroups.length > 1 ? 's' : ''} ${m.sharedTargetGroups.map((code) => names.targetGroup(code) ?? code).join(', ')} (Jaccard ${m.targetGroupScore.toFixed(2)})`,
     });
   }
-  if (m.text.score >= 0.05) {
+  if (m.text.score >= MIN_TEXT_EVIDENCE) {
     const words = sharedWords(`${a.title} ${a.summary ?? ''} ${a.purpose ?? ''}`, `${b.title} ${b.summary ?? ''} ${b.purpose ?? ''}`, names.textStatistics);
     signals.push({
       kind: OverlapSignalKind.TEXT_SIMILARITY,
@@ -360,6 +363,24 @@ export function explain(m: Measures, a: ProjectProfile, b: ProjectProfile, names
     });
   }
   return signals.sort((x, y) => WEIGHTS[y.kind] * y.score - WEIGHTS[x.kind] * x.score || x.kind.localeCompare(y.kind));
+}
+
+/** The total score straight from the measures (what totalScore(explain(…)) gives, without writing the evidence). */
+export function scoreOf(m: Measures): number {
+  const W = WEIGHTS;
+  let sum = 0;
+  if (m.sameOrganisations.length) sum += W.SAME_ORGANISATION * m.sameOrganisationScore;
+  if (m.sharedPartners.length) sum += W.SHARED_PARTNER;
+  if (m.regrant) sum += W.REGRANT_CHAIN;
+  if (m.period) sum += W.PERIOD_OVERLAP * m.period.share;
+  if (m.sharedAreas.length) sum += W.SAME_AREA * m.areaScore;
+  else if (m.sharedMunicipalities.length) sum += W.NEIGHBOURING_AREA * 0.5;
+  if (m.territoryConflict) sum += W.TERRITORY_CONFLICT;
+  if (m.sharedThemes.length) sum += W.THEME * m.themeScore;
+  if (m.sharedTargetGroups.length) sum += W.TARGET_GROUP * m.targetGroupScore;
+  if (m.text.score >= MIN_TEXT_EVIDENCE) sum += W.TEXT_SIMILARITY * m.text.score;
+  if (m.amount) sum += W.AMOUNT_MATCH * (1 - m.amount.difference * 50);
+  return Math.round(Math.min(1, Math.max(0, sum)) * 1000) / 1000;
 }
 
 /** The total score: the weighted sum of the signals, 0–1. */
