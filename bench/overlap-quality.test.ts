@@ -55,9 +55,9 @@ describe('assessFindings', () => {
       ['K3-L3', 'DOUBLE_FUNDING_RISK', 'DUPLICATION_RISK'],
     ]);
     expect(assessFindings([truthPair('K6', 'L6', 'SYNERGY')], []).misses.map((miss) => miss.truthKind)).toEqual(['SYNERGY']);
-    expect(quality.falsePositives.map((fp) => [fp.codes.join('-'), fp.truthKind])).toEqual([
-      ['K5-L5', 'SIMILAR_TITLE_OTHER_DECADE'],
-      ['K2-B9', null],
+    expect(quality.falsePositives.map((fp) => [fp.codes.join('-'), fp.truthKind, fp.projectKinds])).toEqual([
+      ['K5-L5', 'SIMILAR_TITLE_OTHER_DECADE', ['SIMILAR_TITLE_OTHER_DECADE', 'SIMILAR_TITLE_OTHER_DECADE']],
+      ['K2-B9', null, ['DUPLICATION_RISK', null]],
     ]);
   });
 

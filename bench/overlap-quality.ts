@@ -81,6 +81,8 @@ export interface FalsePositive {
   score: number;
   /** The pair's truth kind when the truth names the pair itself, else null (at least one of its projects is named). */
   truthKind: string | null;
+  /** For each project, the kind of the truth pair it belongs to, or null for a background project. */
+  projectKinds: [string | null, string | null];
   signals: unknown;
 }
 
@@ -107,11 +109,12 @@ function ratio(numerator: number, denominator: number): number | null {
  */
 export function assessFindings(truth: readonly TruthPair[], findings: Iterable<Finding>, listLimit = 10): Quality {
   const truthByPair = new Map<string, TruthPair>();
-  const truthProjects = new Set<string>();
+  const truthKindOf = new Map<string, string>();
   for (const pair of truth) {
     truthByPair.set(pairKey(...pair.projects), pair);
-    for (const code of pair.projects) truthProjects.add(code);
+    for (const code of pair.projects) truthKindOf.set(code, pair.kind);
   }
+  const truthProjects = new Set(truthKindOf.keys());
   const findingByPair = new Map<string, Finding>();
   const judged = new Map<string, Finding[]>();
   for (const finding of findings) {
@@ -194,7 +197,14 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
       if (falsePositives.length >= listLimit) break;
       if (isRightFor(finding)) continue;
       const pair = truthByPair.get(pairKey(...finding.codes));
-      falsePositives.push({ codes: finding.codes, kind, score: finding.score, truthKind: pair?.kind ?? null, signals: finding.signals });
+      falsePositives.push({
+        codes: finding.codes,
+        kind,
+        score: finding.score,
+        truthKind: pair?.kind ?? null,
+        projectKinds: [truthKindOf.get(finding.codes[0]) ?? null, truthKindOf.get(finding.codes[1]) ?? null],
+        signals: finding.signals,
+      });
     }
   }
 

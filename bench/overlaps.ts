@@ -540,7 +540,8 @@ function printHuman(report: Report): void {
       out();
       out(`False positives (first ${scale.quality.falsePositives.length}):`);
       for (const fp of scale.quality.falsePositives) {
-        out(`- ${fp.codes.join(' ↔ ')} found as ${fp.kind} ${fixed(fp.score, 2)} (truth: ${fp.truthKind ?? 'not a truth pair'}): ${describeSignals(fp.signals)}`);
+        const roles = fp.truthKind ?? `not a truth pair; ${fp.projectKinds.map((kind, i) => `${fp.codes[i]} ${kind ? `of a ${kind} pair` : 'background'}`).join(', ')}`;
+        out(`- ${fp.codes.join(' ↔ ')} found as ${fp.kind} ${fixed(fp.score, 2)} (truth: ${roles}): ${describeSignals(fp.signals)}`);
       }
     }
     if (scale.recompute.queuedAfter > 0) out(`\nNote: ${scale.recompute.queuedAfter} projects were still queued for rescoring after the full recompute.`);
