@@ -42,6 +42,10 @@ describe('assessFindings', () => {
     expect(signalScore([{ kind: 'THEME', score: 0.5 }], 'TEXT_SIMILARITY')).toBeNull();
   });
 
+  it('counts wrong calls by what their projects are in the truth', () => {
+    expect(of('DUPLICATION_RISK').wrongByRoles).toEqual({ 'SIMILAR_TITLE_OTHER_DECADE + SIMILAR_TITLE_OTHER_DECADE': 1, 'DUPLICATION_RISK + background': 1 });
+  });
+
   it('counts hard negatives given a kind they must not have', () => {
     expect(quality.hardNegatives).toEqual([
       { truthKind: 'SAME_ORGANISATION', pairs: 1, violated: 0, foundKinds: {} },

@@ -51,6 +51,11 @@ export interface KindQuality {
   judgedWithinTruth: number;
   correctWithinTruth: number;
   precisionWithinTruth: number | null;
+  /**
+   * Wrong findings of this kind by what their projects are in the truth ("DUPLICATION_RISK +
+   * background"): tells a generator that makes unlisted look-alikes from a detector that errs.
+   */
+  wrongByRoles: Record<string, number>;
   /** The TEXT_SIMILARITY signal's score over right and wrong findings of this kind: how far apart the two are. */
   textSimilarity: { right: Distribution; wrong: Distribution };
 }
@@ -137,6 +142,12 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
     const correct = ofKind.filter(isRightFor).length;
     const withinTruth = ofKind.filter((finding) => truthProjects.has(finding.codes[0]) && truthProjects.has(finding.codes[1]));
     const correctWithinTruth = withinTruth.filter(isRightFor).length;
+    const wrongByRoles: Record<string, number> = {};
+    for (const finding of ofKind) {
+      if (isRightFor(finding)) continue;
+      const roles = finding.codes.map((code) => truthKindOf.get(code) ?? 'background').sort().join(' + ');
+      wrongByRoles[roles] = (wrongByRoles[roles] ?? 0) + 1;
+    }
     return {
       kind,
       truthPairs: planted.length,
@@ -148,6 +159,7 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
       judgedWithinTruth: withinTruth.length,
       correctWithinTruth,
       precisionWithinTruth: ratio(correctWithinTruth, withinTruth.length),
+      wrongByRoles,
       textSimilarity: {
         right: distribution(ofKind.filter(isRightFor).map((finding) => signalScore(finding.signals, 'TEXT_SIMILARITY') ?? 0)),
         wrong: distribution(ofKind.filter((finding) => !isRightFor(finding)).map((finding) => signalScore(finding.signals, 'TEXT_SIMILARITY') ?? 0)),

@@ -521,6 +521,8 @@ function printHuman(report: Report): void {
         `${kind.kind}: ${kind.judged - kind.correct} wrong calls (${kind.judgedWithinTruth - kind.correctWithinTruth} between two truth projects); ` +
           `TEXT_SIMILARITY p50 ${fixed(right.p50, 2)} over right calls, ${fixed(wrong.p50, 2)} over wrong ones`,
       );
+      const roles = Object.entries(kind.wrongByRoles).sort(([, a], [, b]) => b - a).slice(0, 6);
+      if (roles.length) out(`  wrong calls by the projects' truth kinds: ${roles.map(([which, count]) => `${which} ${count}`).join('; ')}`);
     }
     out();
     out('| negative pairs (truth kind) | pairs | given a kind they must not have | which |');
