@@ -200,20 +200,23 @@ export function assessFindings(truth: readonly TruthPair[], findings: Iterable<F
     }
   }
 
-  // Wrong calls between two truth projects (a hard negative, a pair given another kind) first, then
-  // a truth project with a background one.
-  const falsePositives: FalsePositive[] = [];
-  const withinTruthFirst = (finding: Finding): number => (truthProjects.has(finding.codes[0]) && truthProjects.has(finding.codes[1]) ? 0 : 1);
+  // Both sorts of wrong call, alternately: between two truth projects (a hard negative, projects of
+  // two different pairs) and a truth project with a background one.
+  const wrong: [Finding[], Finding[]] = [[], []];
   for (const kind of RISK_KINDS) {
-    for (const finding of [...(judged.get(kind) ?? [])].sort((x, y) => withinTruthFirst(x) - withinTruthFirst(y))) {
-      if (falsePositives.length >= listLimit) break;
-      if (isRightFor(finding)) continue;
-      const pair = truthByPair.get(pairKey(...finding.codes));
+    for (const finding of judged.get(kind) ?? []) {
+      if (!isRightFor(finding)) wrong[truthProjects.has(finding.codes[0]) && truthProjects.has(finding.codes[1]) ? 0 : 1].push(finding);
+    }
+  }
+  const falsePositives: FalsePositive[] = [];
+  for (let i = 0; falsePositives.length < listLimit && i < Math.max(wrong[0].length, wrong[1].length); i++) {
+    for (const finding of [wrong[0][i], wrong[1][i]]) {
+      if (!finding || falsePositives.length >= listLimit) continue;
       falsePositives.push({
         codes: finding.codes,
-        kind,
+        kind: finding.kind,
         score: finding.score,
-        truthKind: pair?.kind ?? null,
+        truthKind: truthByPair.get(pairKey(...finding.codes))?.kind ?? null,
         projectKinds: [truthKindOf.get(finding.codes[0]) ?? null, truthKindOf.get(finding.codes[1]) ?? null],
         signals: finding.signals,
       });
