@@ -23,8 +23,7 @@ import { buildSiltaSchema, printSiltaSchema } from '../schema';
 import { packageRoot } from '../shared/package-root';
 import { redactText } from '../shared/redact';
 import { MAX_VALID_DAYS } from '../modules/auth/tokens';
-import { recomputeAll } from '../modules/overlap/overlap.engine';
-import { Pool } from 'pg';
+import { recomputeInThread } from '../modules/overlap/recompute-thread';
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
@@ -184,14 +183,7 @@ overlaps
   .action(async (options: { json?: boolean }) => {
     const result = await withDatabase(async (db, logger) => {
       await applyMigrations(db.orm, logger);
-      const pool = new Pool({ connectionString: db.url, max: 1, application_name: 'silta-overlaps' });
-      const client = await pool.connect();
-      try {
-        return await recomputeAll(client);
-      } finally {
-        client.release();
-        await pool.end();
-      }
+      return recomputeInThread(db.url);
     }, 'warn');
     const summary = { ...result, peakRssMb: Math.round(process.resourceUsage().maxRSS / 1024) };
     if (options.json) {

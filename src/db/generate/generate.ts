@@ -240,7 +240,8 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
     const own = byMunicipality.get(code);
     if (!own || own.length < 3) continue;
     const urbanCount = Math.max(1, Math.ceil(own.length * 0.6));
-    const fringeCount = Math.min(3, own.length - urbanCount);
+    // Three fringe areas, more in large cities (up to eight): where the pairs are planted.
+    const fringeCount = Math.min(Math.max(3, Math.min(8, Math.round(own.length * 0.12))), own.length - urbanCount);
     const codes = own.map((area) => area.postalCode);
     cities.push({
       code,
@@ -490,16 +491,24 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
      */
     const takeSlot = (r: Random, kind: PlantedKind | HardNegativeKind) => {
       const fringeCities = cities.filter((candidate) => candidate.fringe.length > 0);
-      let pick!: { city: City; fringe: string; text: ThemeText; period: (typeof PERIODS)[number]; start: string };
-      for (let attempt = 0; attempt < 50; attempt++) {
+      const free = (key: string, from: string, until: string) => (slots.get(key) ?? []).every(([f, u]) => until <= f || from >= u);
+      let pick!: { city: City; fringe: string; text: ThemeText; period: (typeof PERIODS)[number]; start: string; other: ThemeText; laterStart: string };
+      for (let attempt = 0; attempt < 200; attempt++) {
         const city = r.pick(fringeCities);
         const period = kind === 'SIMILAR_TITLE_OTHER_DECADE' ? PERIODS[0] : r.pick([PERIODS[1], PERIODS[2]]);
-        pick = { city, fringe: r.pick(city.fringe), text: r.pick(themeTexts), period, start: startIn(r, period) };
-        const until = addMonths(pick.start, 48);
-        const key = `${pick.fringe}:${pick.text.theme}`;
-        const taken = slots.get(key) ?? [];
-        if (taken.every(([from, to]) => until <= from || pick.start >= to)) {
-          slots.set(key, [...taken, [pick.start, until]]);
+        const text = r.pick(themeTexts);
+        const start = startIn(r, period);
+        // The second project of a hard negative sits in the same fringe area too: its slot counts.
+        const unrelated = themeTexts.filter((candidate) => candidate.theme !== text.theme && candidate.targetGroups.every((code) => !text.targetGroups.includes(code)));
+        const other = r.pick(unrelated.length ? unrelated : themeTexts.filter((candidate) => candidate.theme !== text.theme));
+        let laterStart = addMonths(start, 14 * 12);
+        if (laterStart > addMonths(PERIODS[2].end, -24)) laterStart = addMonths(PERIODS[2].start, r.int(0, 36));
+        pick = { city, fringe: r.pick(city.fringe), text, period, start, other, laterStart };
+        const wanted: Array<[string, string]> = [[`${pick.fringe}:${text.theme}`, start]];
+        if (kind === 'SAME_AREA_PERIOD_OTHER_THEME') wanted.push([`${pick.fringe}:${other.theme}`, start]);
+        if (kind === 'SIMILAR_TITLE_OTHER_DECADE') wanted.push([`${pick.fringe}:${text.theme}`, laterStart]);
+        if (wanted.every(([key, from]) => free(key, from, addMonths(from, 48)))) {
+          for (const [key, from] of wanted) slots.set(key, [...(slots.get(key) ?? []), [from, addMonths(from, 48)]]);
           return pick;
         }
       }
@@ -509,7 +518,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
 
     const pair = (kind: PlantedKind | HardNegativeKind): [ProjectBundle, ProjectBundle] => {
       const r = random;
-      const { city, fringe, text, period, start } = takeSlot(r, kind);
+      const { city, fringe, text, period, start, other: otherText, laterStart } = takeSlot(r, kind);
       const lag = lagOfCity.get(city.code)!;
       const ruralAreas = city.rural.length ? city.rural : lag.ruralAreas.length ? lag.ruralAreas : city.fringe;
       const urbanLead = city.urbanPool.length ? r.pick(city.urbanPool) : r.pick(urbanAll);
@@ -553,8 +562,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
         variations.push('areas partly shared (one fringe area in common)');
       };
       const otherWork = () => {
-        const unrelated = themeTexts.filter((candidate) => candidate.theme !== text.theme && candidate.targetGroups.every((code) => !text.targetGroups.includes(code)));
-        const other = r.pick(unrelated.length ? unrelated : themeTexts.filter((candidate) => candidate.theme !== text.theme));
+        const other = otherText;
         const otherIdeas = r.sample([0, 1, 2, 3], 3).sort();
         b.text = other;
         b.title = fill(r.pick(other.titles)[0], areaName.get(b.locations[0])!);
@@ -628,8 +636,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
         case 'SIMILAR_TITLE_OTHER_DECADE': {
           const later = PERIODS[2];
           b.programmeId = programmeIdsOf(city.leader, later);
-          b.start = addMonths(a.start, 14 * 12);
-          if (b.start > addMonths(later.end, -24)) b.start = addMonths(later.start, r.int(0, 36));
+          b.start = laterStart;
           b.title = fill(text.titles[titleIndex][1], areaName.get(fringe)!);
           b.summary = summaryOf(text, ideas, true);
           notKinds = ['DUPLICATION_RISK', 'DOUBLE_FUNDING_RISK', 'SYNERGY'];

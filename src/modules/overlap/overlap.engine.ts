@@ -13,7 +13,6 @@
  * run and incremental batches a shared one, so a recompute never overwrites a newer rescore.
  */
 import type { Logger } from 'pino';
-import type { PoolClient } from 'pg';
 import type { StoredSignal } from './overlap.entity';
 import { OverlapKind } from './overlap.enums';
 import { loadAllProfiles, loadNames, loadProfiles, loadTerritories, forEachProjectText, ELIGIBLE_PROJECT_SQL, type Queryable, type Territories } from './overlap.profiles';
@@ -48,10 +47,26 @@ export interface Assessment {
 /** SYNERGY suggestions kept per project (a pair stays when it is among either project's best). */
 export const SYNERGY_PER_PROJECT = 3;
 
+function sharesAny<T>(x: readonly T[], y: readonly T[]): boolean {
+  for (const value of x) if (y.includes(value)) return true;
+  return false;
+}
+
+/**
+ * Every kind needs a shared organisation, a shared postal area, or (across the divide) a shared
+ * theme: most candidate pairs of a large municipality have none, and are dropped here without
+ * measuring them (classify would drop them too; this only saves the work and the garbage).
+ */
+export function cannotBeFinding(a: ProjectProfile, b: ProjectProfile): boolean {
+  for (const id of a.roles.keys()) if (b.roles.has(id)) return false;
+  if (sharesAny(a.postalCodes, b.postalCodes)) return false;
+  return !(crossesDivide(a, b) && sharesAny(a.themes, b.themes));
+}
+
 /** A pair's kind and score, or null when it is no finding (profiles in either order). */
 export function assessPair(first: ProjectProfile, second: ProjectProfile, names: Pick<EvidenceNames, 'territory'>): Assessment | null {
   const [a, b] = first.id < second.id ? [first, second] : [second, first];
-  if (!comparable(a, b)) return null;
+  if (!comparable(a, b) || cannotBeFinding(a, b)) return null;
   const measures = measure(a, b);
   const kind = classify(measures, a, b);
   if (!kind) return null;
@@ -258,7 +273,9 @@ export interface RecomputeResult {
   findings: number;
   byKind: Record<string, number>;
   ms: number;
+  /** Milliseconds per phase, and the JavaScript heap in use at the end of each. */
   phases: Record<string, number>;
+  heapMb: Record<string, number>;
 }
 
 /**
@@ -320,10 +337,14 @@ export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit:
 }
 
 /** Recomputes every finding and the text statistics. Needs a dedicated connection (it holds a session lock). */
-export async function recomputeAll(client: PoolClient, logger?: Logger): Promise<RecomputeResult> {
+export async function recomputeAll(client: Queryable, logger?: Logger): Promise<RecomputeResult> {
   const started = Date.now();
   const phases: Record<string, number> = {};
-  const mark = (name: string, since: number) => (phases[name] = Date.now() - since);
+  const heapMb: Record<string, number> = {};
+  const mark = (name: string, since: number) => {
+    phases[name] = Date.now() - since;
+    heapMb[name] = Math.round(process.memoryUsage().heapUsed / 1048576);
+  };
   await client.query('select pg_advisory_lock($1)', [OVERLAP_LOCK]);
   try {
     const { rows: [{ now: startedAt }] } = await client.query<{ now: string }>('select clock_timestamp()::text as now');
@@ -351,28 +372,48 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
     const organisationIds = new Set<number>();
     for (const profile of profiles) for (const id of profile.roles.keys()) organisationIds.add(id);
     const names = await loadNames(client, [...organisationIds], territories, statistics);
-    const assessments: Assessment[] = [];
+    // SYNERGY is capped as it streams by (each project's best few), so millions of same-theme pairs
+    // in a national data set never sit in memory; the result is what capSynergy would keep.
+    const kept: Assessment[] = [];
+    const bestSynergy = new Map<number, Assessment[]>();
+    const offer = (x: Assessment) => {
+      for (const id of [x.a.id, x.b.id]) {
+        let list = bestSynergy.get(id);
+        if (!list) bestSynergy.set(id, (list = []));
+        if (list.length < SYNERGY_PER_PROJECT) list.push(x);
+        else if (byScore(x, list[list.length - 1]) < 0) list[list.length - 1] = x;
+        else continue;
+        list.sort(byScore);
+      }
+    };
     const candidatePairs = forEachCandidatePair(profiles, (i, j) => {
       const assessment = assessPair(profiles[i], profiles[j], names);
-      if (assessment) assessments.push(assessment);
+      if (!assessment) return;
+      if (assessment.kind === OverlapKind.SYNERGY) offer(assessment);
+      else kept.push(assessment);
     });
-    const kept = await capSynergy(client, assessments, new Set(profiles.map((profile) => profile.id)));
-    assessments.length = 0;
+    const synergy = new Set<Assessment>();
+    for (const list of bestSynergy.values()) for (const x of list) synergy.add(x);
+    bestSynergy.clear();
+    kept.push(...synergy);
     kept.sort((x, y) => x.a.id - y.a.id || x.b.id - y.b.id);
     mark('scoring', t);
     logger?.info({ candidatePairs, findings: kept.length }, 'overlaps: pairs scored');
 
     t = Date.now();
+    const byId = new Map(profiles.map((profile) => [profile.id, profile]));
     await client.query(`create temporary table overlap_new (a int, b int, kind overlap_kind, score float8, crosses boolean, signals jsonb, primary key (a, b))`);
     try {
-      for (let i = 0; i < kept.length; i += 1000) {
-        const chunk = kept.slice(i, i + 1000);
+      // Small chunks, so that each chunk's texts and evidence die young instead of growing the heap.
+      for (let i = 0; i < kept.length; i += 250) {
+        const chunk = kept.slice(i, i + 250);
         const ids = [...new Set(chunk.flatMap((x) => [x.a.id, x.b.id]))];
         const { rows } = await client.query<{ id: number; title: string; summary: string | null; purpose: string | null }>(
           'select id, title, summary, purpose from project where id = any($1)', [ids]);
-        const texts = new Map(rows.map((row) => [row.id, row]));
-        const withText = (profile: ProjectProfile): ProjectProfile => ({ ...profile, ...texts.get(profile.id) });
-        const findings = chunk.map((x) => explainPair({ ...x, a: withText(x.a), b: withText(x.b) }, names));
+        // The chunk's profiles get their texts for the shared words of the evidence, then lose them again.
+        for (const row of rows) Object.assign(byId.get(row.id)!, { title: row.title, summary: row.summary, purpose: row.purpose });
+        const findings = chunk.map((x) => explainPair(x, names));
+        for (const id of ids) Object.assign(byId.get(id)!, { title: '', summary: null, purpose: null });
         await client.query(`insert into overlap_new select * from ${FINDING_ARRAYS}`, findingParams(findings));
       }
       mark('evidence', t);
@@ -406,7 +447,7 @@ export async function recomputeAll(client: PoolClient, logger?: Logger): Promise
 
     const byKind: Record<string, number> = {};
     for (const x of kept) byKind[x.kind] = (byKind[x.kind] ?? 0) + 1;
-    return { projects: profiles.length, candidatePairs, findings: kept.length, byKind, ms: Date.now() - started, phases };
+    return { projects: profiles.length, candidatePairs, findings: kept.length, byKind, ms: Date.now() - started, phases, heapMb };
   } finally {
     await client.query('select pg_advisory_unlock($1)', [OVERLAP_LOCK]);
   }

@@ -96,8 +96,14 @@ export async function loadTerritories(db: Queryable): Promise<Territories> {
   return territories;
 }
 
+const NO_MONEY: ReadonlyMap<string, number> = new Map();
+const NO_ROLES: ReadonlyMap<number, RoleCode> = new Map();
+/** One shared empty list instead of thousands. */
+const NONE: never[] = [];
+const nonEmpty = <T>(list: T[]): T[] => (list.length ? list : NONE);
+
 function profileOf(row: ProjectRow, parts: Parts, territories: Territories, text: TextProfile): ProjectProfile {
-  const locations = parts.locations.get(row.id) ?? [];
+  const locations = parts.locations.get(row.id) ?? NONE;
   const territory = territories.get(row.programme_id);
   const postalCodes = [...new Set(locations.map((l) => l.postalCode))].sort();
   return {
@@ -112,13 +118,13 @@ function profileOf(row: ProjectRow, parts: Parts, territories: Territories, text
     parentId: row.parent_id,
     start: row.start,
     end: row.end,
-    roles: parts.roles.get(row.id) ?? new Map(),
-    postalCodes,
-    municipalities: [...new Set(locations.map((l) => l.municipality))].sort(),
-    outsideTerritory: territory && territory.size ? postalCodes.filter((code) => !territory.has(code)) : [],
-    themes: parts.themes.get(row.id) ?? [],
-    targetGroups: parts.targetGroups.get(row.id) ?? [],
-    granted: parts.granted.get(row.id) ?? new Map(),
+    roles: parts.roles.get(row.id) ?? NO_ROLES,
+    postalCodes: nonEmpty(postalCodes),
+    municipalities: nonEmpty([...new Set(locations.map((l) => l.municipality))].sort()),
+    outsideTerritory: territory && territory.size ? nonEmpty(postalCodes.filter((code) => !territory.has(code))) : NONE,
+    themes: parts.themes.get(row.id) ?? NONE,
+    targetGroups: parts.targetGroups.get(row.id) ?? NONE,
+    granted: parts.granted.get(row.id) ?? NO_MONEY,
     text,
   };
 }

@@ -1,4 +1,5 @@
-import { assessPair, forEachCandidatePair, scorePair } from './overlap.engine';
+import fc from 'fast-check';
+import { assessPair, cannotBeFinding, forEachCandidatePair, scorePair } from './overlap.engine';
 import { OverlapKind, OverlapSignalKind } from './overlap.enums';
 import { amountMatch, classify, measure, periodOverlap, territoryConflict, totalScore, type EvidenceNames, type ProjectProfile, type RoleCode } from './overlap.signals';
 import { textProfile } from './text-similarity';
@@ -229,5 +230,26 @@ describe('candidate pairs', () => {
     }}
     expect(count).toBe(expected);
     expect(count).toBeLessThan((300 * 299) / 2 / 20);
+  });
+});
+
+describe('the shortcut that skips measuring', () => {
+  it('never drops a pair that classify would keep', () => {
+    const codes = fc.subarray(['70100', '70870', '71160', '70780'], { minLength: 1 });
+    const profileArb = fc.record({
+      scheme: fc.constantFrom<'KAKE' | 'LEADER'>('KAKE', 'LEADER'),
+      roles: fc.array(fc.tuple(fc.integer({ min: 10, max: 13 }), fc.constantFrom<RoleCode>('LEAD', 'PARTNER', 'SUB_GRANTEE')), { maxLength: 3 }),
+      postalCodes: codes,
+      themes: fc.subarray(['A', 'B', 'C']),
+      text: fc.constantFrom(YOUTH_A, YOUTH_B, FOOD, RECYCLING),
+    });
+    fc.assert(
+      fc.property(profileArb, profileArb, (x, y) => {
+        const a = project({ ...x, programmeId: 1 });
+        const b = project({ ...y, programmeId: 2 });
+        if (cannotBeFinding(a, b)) expect(classify(measure(a, b), a, b)).toBeNull();
+      }),
+      { numRuns: 500 },
+    );
   });
 });

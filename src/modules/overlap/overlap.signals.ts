@@ -26,15 +26,15 @@ export interface ProjectProfile {
   start: string;
   end: string | null;
   /** Organisation ID → role (FUNDER roles are left out: a funder is not doing the work). */
-  roles: Map<number, RoleCode>;
-  postalCodes: string[];
-  municipalities: string[];
+  roles: ReadonlyMap<number, RoleCode>;
+  postalCodes: readonly string[];
+  municipalities: readonly string[];
   /** Postal codes outside its own programme's territory (when the programme has one). */
-  outsideTerritory: string[];
-  themes: string[];
-  targetGroups: string[];
+  outsideTerritory: readonly string[];
+  themes: readonly string[];
+  targetGroups: readonly string[];
   /** Granted euros (as cents) by source, sources with money only. */
-  granted: Map<string, number>;
+  granted: ReadonlyMap<string, number>;
   text: TextProfile;
 }
 

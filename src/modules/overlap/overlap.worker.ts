@@ -8,7 +8,8 @@
  */
 import { Pool, type PoolClient, type Client } from 'pg';
 import type { Logger } from 'pino';
-import { OVERLAP_LOCK, loadStatistics, recomputeAll, rescoreProjects, statisticsVersion, type GramStatistics } from './overlap.engine';
+import { OVERLAP_LOCK, loadStatistics, rescoreProjects, statisticsVersion, type GramStatistics } from './overlap.engine';
+import { recomputeInThread } from './recompute-thread';
 import { loadTerritories, type Territories } from './overlap.profiles';
 
 /** Lock timeout, deadlock, serialization failure: the batch is rolled back and its queue rows wait for the next run. */
@@ -36,7 +37,7 @@ export class OverlapWorker {
   private readonly pollMs: number;
 
   /** `ownerUrl`: the engine writes findings, which the serving role may not. */
-  constructor(ownerUrl: string, private readonly logger: Logger, options: OverlapWorkerOptions = {}) {
+  constructor(private readonly ownerUrl: string, private readonly logger: Logger, options: OverlapWorkerOptions = {}) {
     this.pool = new Pool({ connectionString: ownerUrl, max: 2, application_name: 'silta-overlaps' });
     this.pool.on('error', (error) => this.logger.warn({ err: error }, 'overlaps: idle connection failed'));
     this.batchSize = options.batchSize ?? 200;
@@ -89,13 +90,8 @@ export class OverlapWorker {
   private async drain(): Promise<void> {
     if (!this.listener && !this.stopped) await this.listen().catch(() => undefined);
     if (await this.needsFullRecompute()) {
-      const client = await this.pool.connect();
-      try {
-        const result = await recomputeAll(client, this.logger);
-        this.logger.info({ ...result }, 'overlaps: full recompute');
-      } finally {
-        client.release();
-      }
+      const result = await recomputeInThread(this.ownerUrl);
+      this.logger.info({ ...result }, 'overlaps: full recompute');
     }
     while (!this.stopped) {
       const done = await this.batch();

@@ -12,15 +12,15 @@
  * makes place names and specific words count and generic project words ("hanke", "kehittää")
  * nearly not. docs/overlaps.md has the measurements behind the choice.
  *
- * Vectors keep their strongest grams only (MAX_GRAMS, for a title 48), hashed to 32-bit keys, so 100 000
+ * Vectors keep their strongest grams only (MAX_GRAMS, for a title 32), hashed to 32-bit keys, so 100 000
  * projects fit in memory; a collision between two grams of one pair is rare and only adds a
  * little similarity.
  */
 import { fin as FINNISH_STOP_WORDS } from 'stopword';
 
 /** Grams kept per text after weighting: the rare ones that carry a summary, bounded for memory. */
-export const MAX_GRAMS = 96;
-const TITLE_GRAMS = 48;
+export const MAX_GRAMS = 64;
+const TITLE_GRAMS = 32;
 const GRAM = 4;
 
 /** Folds case and diacritics (ä→a, ö→o, å→a, é→e …) after Unicode compatibility normalisation. */
@@ -69,13 +69,18 @@ export function inverseFrequency(stats: TextStatistics | null, gram: string): nu
   return Math.log((stats.documents + 1) / (stats.frequency(gram) + 1)) + 1;
 }
 
-/** A sparse, L2-normalised vector: keys ascending. */
+/**
+ * A sparse, L2-normalised vector: keys ascending, in `keys[from..to)` and `weights[from..to)` (a
+ * range, so that pooled vectors share their arrays without a typed-array view each).
+ */
 export interface TextVector {
   keys: Uint32Array;
   weights: Float32Array;
+  from: number;
+  to: number;
 }
 
-export const EMPTY_VECTOR: TextVector = { keys: new Uint32Array(0), weights: new Float32Array(0) };
+export const EMPTY_VECTOR: TextVector = { keys: new Uint32Array(0), weights: new Float32Array(0), from: 0, to: 0 };
 
 /** 32-bit FNV-1a of a gram. */
 export function gramKey(gram: string): number {
@@ -108,17 +113,17 @@ export function textVector(grams: Map<string, number>, stats: TextStatistics | n
   }
   const norm = Math.sqrt(weights.reduce((sum, weight) => sum + weight * weight, 0));
   if (norm === 0) return EMPTY_VECTOR;
-  return { keys: Uint32Array.from(keys), weights: Float32Array.from(weights, (weight) => weight / norm) };
+  return { keys: Uint32Array.from(keys), weights: Float32Array.from(weights, (weight) => weight / norm), from: 0, to: keys.length };
 }
 
 /** Cosine of two unit vectors (a merge of their sorted keys). */
 export function cosine(a: TextVector, b: TextVector): number {
-  let i = 0;
-  let j = 0;
+  let i = a.from;
+  let j = b.from;
   let sum = 0;
   const ak = a.keys;
   const bk = b.keys;
-  while (i < ak.length && j < bk.length) {
+  while (i < a.to && j < b.to) {
     const x = ak[i];
     const y = bk[j];
     if (x === y) {
@@ -130,7 +135,7 @@ export function cosine(a: TextVector, b: TextVector): number {
 }
 
 /**
- * Packs many vectors into a few large buffers (views into fixed-size chunks), for the full
+ * Packs many vectors into a few large buffers (ranges of fixed-size chunks), for the full
  * recompute: two typed arrays per vector would cost more in object overhead than in data.
  */
 export class VectorPool {
@@ -141,7 +146,7 @@ export class VectorPool {
   constructor(private readonly chunkSize = 1 << 20) {}
 
   add(vector: TextVector): TextVector {
-    const n = vector.keys.length;
+    const n = vector.to - vector.from;
     if (n === 0) return EMPTY_VECTOR;
     if (this.used + n > this.keys.length) {
       const size = Math.max(this.chunkSize, n);
@@ -149,11 +154,11 @@ export class VectorPool {
       this.weights = new Float32Array(size);
       this.used = 0;
     }
-    const start = this.used;
-    this.keys.set(vector.keys, start);
-    this.weights.set(vector.weights, start);
+    const from = this.used;
+    this.keys.set(vector.keys.subarray(vector.from, vector.to), from);
+    this.weights.set(vector.weights.subarray(vector.from, vector.to), from);
     this.used += n;
-    return { keys: this.keys.subarray(start, start + n), weights: this.weights.subarray(start, start + n) };
+    return { keys: this.keys, weights: this.weights, from, to: from + n };
   }
 }
 
