@@ -1,4 +1,4 @@
-/** Unit tests sit beside the code (src/**\/*.test.ts); integration tests boot the app against PostgreSQL (test/). */
+/** Unit tests sit beside the code (src/**\/*.test.ts, and bench/ for the benchmarks' pure parts); integration tests boot the app against PostgreSQL (test/). */
 const transform = { '^.+\\.ts$': ['ts-jest', { tsconfig: 'tsconfig.json' }] };
 
 /** @type {import('jest').Config} */
@@ -9,7 +9,7 @@ module.exports = {
     {
       displayName: 'unit',
       testEnvironment: 'node',
-      roots: ['<rootDir>/src'],
+      roots: ['<rootDir>/src', '<rootDir>/bench'],
       testMatch: ['**/*.test.ts'],
       transform,
       setupFiles: ['reflect-metadata'],
