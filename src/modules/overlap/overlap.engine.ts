@@ -118,7 +118,11 @@ export async function statisticsVersion(db: Queryable): Promise<string | null> {
   return rows[0]?.version ?? null;
 }
 
-/** Candidates of the given projects, by index: shared organisations (not funders), and postal areas in the same municipality; overlapping periods, other programmes. */
+/**
+ * Candidates of the given projects, by index: shared organisations (not funders), shared postal
+ * areas, and the same municipality with a shared theme (what cannotBeFinding leaves); overlapping
+ * periods, other programmes.
+ */
 const CANDIDATES_SQL = `
   select distinct me.id as project_id, o.id as other_id
   from project me
@@ -128,9 +132,15 @@ const CANDIDATES_SQL = `
       where p1.project_id = me.id and p1.role <> 'FUNDER'
     union
     select l2.project_id from project_location l1
+      join project_location l2 on l2.postal_code = l1.postal_code
+      where l1.project_id = me.id
+    union
+    select t2.project_id from project_location l1
       join postal_area a1 on a1.postal_code = l1.postal_code
       join postal_area a2 on a2.municipality_code = a1.municipality_code
       join project_location l2 on l2.postal_code = a2.postal_code
+      join project_theme t1 on t1.project_id = me.id
+      join project_theme t2 on t2.project_id = l2.project_id and t2.theme_id = t1.theme_id
       where l1.project_id = me.id
   ) c on c.id <> me.id
   join project o on o.id = c.id
@@ -279,8 +289,8 @@ export interface RecomputeResult {
 }
 
 /**
- * Candidate pairs of all profiles: projects sharing an organisation or a municipality (and so any
- * postal area), with overlapping periods (a sweep over start dates inside each key's group), in
+ * Candidate pairs of all profiles: projects sharing an organisation, a postal area, or a
+ * municipality and a theme, with overlapping periods (a sweep over start dates inside each key's group), in
  * different programmes. Calls `visit` once per pair of indexes into `profiles`: a pair sharing
  * several keys is visited under the first of them, so no set of seen pairs is needed.
  */
@@ -300,8 +310,12 @@ export function forEachCandidatePair(profiles: readonly ProjectProfile[], visit:
       groups[id].push(index);
       keys.push(id);
     };
+    // The keys of every kind: a shared organisation, a shared postal area, or a municipality and a
+    // theme (SYNERGY across the divide needs a shared theme); a municipality alone would pair every
+    // project of a city with every other.
     for (const organisationId of profile.roles.keys()) add(`o${organisationId}`);
-    for (const municipality of profile.municipalities) add(`m${municipality}`);
+    for (const postalCode of profile.postalCodes) add(`a${postalCode}`);
+    for (const municipality of profile.municipalities) for (const theme of profile.themes) add(`m${municipality}:${theme}`);
     keysOf.push(Int32Array.from(keys).sort());
   });
   /** The smallest key two projects share (both key lists are sorted). */

@@ -211,7 +211,7 @@ describe('candidate pairs', () => {
   it('come from shared keys with overlapping periods, never from all pairs', () => {
     // 300 projects in 30 municipalities, each in one of two programmes; periods in three decades.
     const profiles = Array.from({ length: 300 }, (_, i) =>
-      project({ id: i + 1, programmeId: 1 + (i % 2), municipalities: [`m${i % 30}`], roles: [], start: `${2000 + 10 * (i % 3)}-01-01`, end: `${2000 + 10 * (i % 3) + 5}-12-31` }),
+      project({ id: i + 1, programmeId: 1 + (i % 2), municipalities: [`m${i % 30}`], postalCodes: [`${70000 + (i % 30)}`], roles: [], start: `${2000 + 10 * (i % 3)}-01-01`, end: `${2000 + 10 * (i % 3) + 5}-12-31` }),
     );
     const pairs: Array<[number, number]> = [];
     const count = forEachCandidatePair(profiles, (i, j) => pairs.push([i, j]));
