@@ -389,7 +389,20 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
     }
 
     // Fringe areas are where pairs are planted; background projects stay out of them.
-    const plantingAreas = new Set(cities.flatMap((city) => city.fringe));
+    // Planted pairs also use two urban and two rural areas of their city besides the fringe; no
+    // background project goes there either, or it could copy a planted project's work in its area
+    // and make a duplicate the ground truth does not list.
+    const plantingUrban = new Map(cities.map((city) => [city.code, city.urban.length > 3 ? city.urban.slice(-2) : city.urban]));
+    const plantingRural = new Map(cities.map((city) => {
+      const lag = lagOfCity.get(city.code)!;
+      const rural = city.rural.length ? city.rural : lag.ruralAreas.length ? lag.ruralAreas : city.fringe;
+      return [city.code, rural.length > 3 ? rural.slice(0, 2) : rural];
+    }));
+    const plantingAreas = new Set(cities.flatMap((city) => [...city.fringe, ...plantingUrban.get(city.code)!, ...plantingRural.get(city.code)!]));
+    const unplanted = (codes: readonly string[]) => {
+      const free = codes.filter((code) => !plantingAreas.has(code));
+      return free.length ? free : codes;
+    };
     const slots = new Map<string, Array<[string, string]>>();
     const pickPeriod = (r: Random) => (r.next() < 0.2 ? PERIODS[0] : r.next() < 0.5 ? PERIODS[1] : PERIODS[2]);
     const startIn = (r: Random, period: (typeof PERIODS)[number]) => addMonths(period.start, r.int(0, 66));
@@ -467,14 +480,13 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
       };
       if (urban) {
         const city = r.pick(cities);
-        const locations = r.sample(city.urban, r.int(1, 3));
+        const locations = r.sample(unplanted(city.urban), r.int(1, 3));
         const lead = city.urbanPool.length ? r.pick(city.urbanPool) : r.pick(urbanAll);
         spec = { ...base, scheme: 'KAKE', programmeId: programmeIdsOf(city.kake, period), title: fill(template, areaName.get(locations[0])!), locations, lead };
         spec.partners = partnersFrom(r, city.urbanPool, urbanAll, lead, r.int(0, 4));
       } else {
         const lag = r.pick(lags);
-        const outsideFringe = lag.leader.areas.filter((code) => !plantingAreas.has(code));
-        const rural = lag.ruralAreas.length ? lag.ruralAreas : outsideFringe.length ? outsideFringe : lag.leader.areas;
+        const rural = unplanted(lag.ruralAreas.length ? lag.ruralAreas : lag.leader.areas);
         const locations = r.sample(rural, r.int(1, 3));
         const lead = lag.pool.length ? r.pick(lag.pool) : r.pick(ruralAll);
         spec = { ...base, scheme: 'LEADER', programmeId: programmeIdsOf(lag.leader, period), title: fill(template, areaName.get(locations[0])!), locations, lead };
@@ -520,7 +532,8 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
       const r = random;
       const { city, fringe, text, period, start, other: otherText, laterStart } = takeSlot(r, kind);
       const lag = lagOfCity.get(city.code)!;
-      const ruralAreas = city.rural.length ? city.rural : lag.ruralAreas.length ? lag.ruralAreas : city.fringe;
+      const ruralAreas = plantingRural.get(city.code)!;
+      const urbanAreas = plantingUrban.get(city.code)!;
       const urbanLead = city.urbanPool.length ? r.pick(city.urbanPool) : r.pick(urbanAll);
       const ruralLead = lag.pool.length ? r.pick(lag.pool) : r.pick(ruralAll);
       const months = r.int(18, 36);
@@ -557,7 +570,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
         variations.push(...ways.map((way) => `summary/title ${way}`));
       };
       const partlySharedAreas = () => {
-        a.locations = [fringe, r.pick(city.urban)];
+        a.locations = [fringe, r.pick(urbanAreas)];
         b.locations = [fringe, r.pick(ruralAreas)];
         variations.push('areas partly shared (one fringe area in common)');
       };
@@ -590,7 +603,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
           break;
         case 'SYNERGY': {
           // Complementary, not duplicates: same theme and target group, different ideas and titles.
-          const urbanArea = r.pick(city.urban);
+          const urbanArea = r.pick(urbanAreas);
           const ruralArea = r.pick(ruralAreas);
           a.locations = [urbanArea];
           b.locations = [ruralArea];
@@ -610,7 +623,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
           b.lead = sharedOrganisation;
           a.partners = a.partners.filter((id) => id !== sharedOrganisation);
           b.partners = b.partners.filter((id) => id !== sharedOrganisation);
-          a.locations = [r.pick(city.urban)];
+          a.locations = [r.pick(urbanAreas)];
           b.locations = [r.pick(ruralAreas)];
           otherWork();
           shiftPeriod();
@@ -621,7 +634,7 @@ export function generateData(options: GenerateOptions, areas: readonly PostalAre
           sharedOrganisation = takeBridge();
           a.partners = [...a.partners.filter((id) => id !== sharedOrganisation), sharedOrganisation];
           b.partners = [...b.partners.filter((id) => id !== sharedOrganisation), sharedOrganisation];
-          a.locations = [r.pick(city.urban)];
+          a.locations = [r.pick(urbanAreas)];
           b.locations = [r.pick(ruralAreas)];
           otherWork();
           shiftPeriod();
