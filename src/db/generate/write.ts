@@ -35,6 +35,8 @@ export async function writeGeneratedData(orm: MikroORM, options: GenerateOptions
   let truth: TruthPair[] = [];
   let slotCollisions = 0;
   await knex.transaction(async (trx) => {
+    // A synthetic bulk load is not news: no activity events for it (the activity_log migration).
+    await trx.raw(`select set_config('silta.activity_log', 'off', true)`);
     const [{ existing }] = (await trx.raw<{ rows: Array<{ existing: string }> }>(
       'select (select count(*) from organisation) + (select count(*) from programme) + (select count(*) from project) as existing',
     )).rows;

@@ -435,6 +435,8 @@ export async function recomputeAll(client: Queryable, logger?: Logger): Promise<
       t = Date.now();
       await client.query('begin');
       try {
+        // The first computation over existing data is the baseline, not news: no OVERLAP_FOUND events for it.
+        await client.query(`select set_config('silta.activity_log', 'off', true) where not exists (select 1 from overlap)`);
         await client.query('delete from overlap o where not exists (select 1 from overlap_new n where n.a = o.project_a_id and n.b = o.project_b_id)');
         await client.query(upsertSql('overlap_new'));
         await client.query('truncate overlap_term');
