@@ -1,0 +1,129 @@
+/**
+ * Reading the activity log in commit-safe order. An event's position is (xid, id): the writing
+ * transaction's ID, then the row's. Every read stays below the oldest transaction still running
+ * (pg_snapshot_xmin of the reading statement's snapshot): a transaction that has not committed
+ * yet has an xid at or above that bound, so when it commits its events sort after everything
+ * read so far, and a reader that moves its cursor past what it read can never skip one. The
+ * price is latency, not loss: events of a fast transaction wait until every older one ends.
+ * Reads run as the viewer (row-level security decides which events they get).
+ */
+import { badUserInput } from '../../shared/errors';
+import type { ActivityType } from './activity.enums';
+
+/** Where a reader is in the log. */
+export interface ActivityPosition {
+  xid: string;
+  id: string;
+}
+
+/** The start of the log. */
+export const LOG_START: ActivityPosition = { xid: '0', id: '0' };
+
+const DIGITS = /^(0|[1-9][0-9]{0,19})$/;
+
+/** A position as an opaque cursor: base64url of "xid.id". */
+export function encodePosition(position: ActivityPosition): string {
+  return Buffer.from(`${position.xid}.${position.id}`, 'utf8').toString('base64url');
+}
+
+export function decodePosition(cursor: string, argumentName: string): ActivityPosition {
+  const invalid = () => badUserInput('invalid activity cursor: pass an event’s `cursor` (or `pageInfo.endCursor`) unchanged', argumentName);
+  if (cursor.length > 64 || !/^[A-Za-z0-9_-]+$/.test(cursor)) throw invalid();
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (Buffer.from(text, 'utf8').toString('base64url') !== cursor) throw invalid();
+  const [xid, id, ...rest] = text.split('.');
+  if (rest.length || !DIGITS.test(xid ?? '') || !DIGITS.test(id ?? '') || BigInt(xid) > 18446744073709551615n || BigInt(id) > 9223372036854775807n) {
+    throw invalid();
+  }
+  return { xid, id };
+}
+
+/** Which events a reader wants (all conditions must hold; each list matches any of its values). */
+export interface ActivityConditions {
+  types?: ActivityType[];
+  schemes?: string[];
+  programmeIds?: number[];
+  organisationIds?: number[];
+  projectIds?: number[];
+  postalCodes?: string[];
+  crossDivideOnly?: boolean;
+}
+
+export interface ActivityRow {
+  id: string;
+  xid: string;
+  occurred_at: Date;
+  type: ActivityType;
+  entity_type: string;
+  entity_id: string;
+  project_id: number | null;
+  overlap_a: number | null;
+  overlap_b: number | null;
+  post_id: number | null;
+  project_ids: number[];
+  organisation_ids: number[];
+  programme_ids: number[];
+  schemes: string[];
+  postal_codes: string[];
+  cross_divide: boolean;
+  payload: Record<string, unknown>;
+}
+
+/** The part of node-postgres / knex the log needs: one statement with positional ($n) parameters. */
+export type RunSql = <R>(sql: string, params: unknown[]) => Promise<R[]>;
+
+/** The filter as SQL on activity_event, with its parameters from `$from` on. */
+export function conditionsSql(conditions: ActivityConditions, from: number): { sql: string; params: unknown[] } {
+  const parts: string[] = [];
+  const params: unknown[] = [];
+  const add = (sql: (n: number) => string, value: unknown) => {
+    params.push(value);
+    parts.push(sql(from + params.length - 1));
+  };
+  if (conditions.types?.length) add((n) => `type = any($${n}::activity_type[])`, conditions.types);
+  if (conditions.schemes?.length) add((n) => `schemes && $${n}::text[]`, conditions.schemes);
+  if (conditions.programmeIds?.length) add((n) => `programme_ids && $${n}::int[]`, conditions.programmeIds);
+  if (conditions.organisationIds?.length) add((n) => `organisation_ids && $${n}::int[]`, conditions.organisationIds);
+  if (conditions.projectIds?.length) add((n) => `project_ids && $${n}::int[]`, conditions.projectIds);
+  if (conditions.postalCodes?.length) add((n) => `postal_codes && $${n}::text[]`, conditions.postalCodes);
+  if (conditions.crossDivideOnly) parts.push('cross_divide');
+  return { sql: parts.length ? parts.join(' and ') : 'true', params };
+}
+
+/**
+ * Up to `limit` events after `after` that match, in log order, below the oldest running
+ * transaction. Runs in the caller's transaction, as the caller's viewer.
+ */
+export async function readActivity(run: RunSql, after: ActivityPosition, conditions: ActivityConditions, limit: number): Promise<ActivityRow[]> {
+  const filter = conditionsSql(conditions, 4);
+  return run<ActivityRow>(
+    `select id::text, xid::text, occurred_at, type, entity_type, entity_id, project_id, overlap_a, overlap_b, post_id,
+            project_ids, organisation_ids, programme_ids, schemes, postal_codes, cross_divide, payload
+       from activity_event
+      where (xid, id) > ($1::xid8, $2::bigint)
+        and xid < pg_snapshot_xmin(pg_current_snapshot())
+        and ${filter.sql}
+      order by xid, id
+      limit $3`,
+    [after.xid, after.id, limit, ...filter.params],
+  );
+}
+
+export function positionOf(row: Pick<ActivityRow, 'xid' | 'id'>): ActivityPosition {
+  return { xid: row.xid, id: row.id };
+}
+
+/**
+ * A RunSql on a knex-like `raw` (the request transaction's, via knexOf(em)): `$n` placeholders
+ * become knex's `?` in the order they appear, each with its value.
+ */
+export function runOnKnex(raw: (sql: string, bindings: unknown[]) => Promise<{ rows: unknown[] }>): RunSql {
+  return async <R>(sql: string, params: unknown[]) => {
+    const bindings: unknown[] = [];
+    const text = sql.replace(/\?/g, '\\?').replace(/\$(\d+)/g, (_, n: string) => {
+      bindings.push(params[Number(n) - 1]);
+      return '?';
+    });
+    return (await raw(text, bindings)).rows as R[];
+  };
+}
