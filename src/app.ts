@@ -17,7 +17,7 @@ import type { RequestTransaction } from './shared/db/request-transaction';
 import { ErrorCode } from './shared/errors';
 import { requestInputPlugin } from './shared/input/request-input';
 import { clientKey, costLimitPlugin, costSoFar, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
-import { LeakyBuckets } from './shared/limits/leaky-bucket';
+import { createBudgetStore } from './shared/limits/create-budget-store';
 import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
@@ -132,7 +132,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   // Behind a reverse proxy, the client IP (anonymous rate limiting) comes from X-Forwarded-For.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   const { limits } = config;
-  const buckets = new LeakyBuckets({ capacity: limits.budget, leakPerSecond: limits.leakPerSecond, maxBuckets: limits.maxBuckets });
+  // The shared store connects as the serving role too, on a pool of its own (see PostgresBudgetStore).
+  const buckets = createBudgetStore(limits, orm.config.get('clientUrl')!, logger);
 
   const apollo = new ApolloServer<AppContext>({
     schema,
@@ -266,6 +267,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
         await inFlight.settled(config.shutdownTimeoutMs - (Date.now() - started));
       } finally {
         clearTimeout(timer);
+        await buckets.close();
       }
     },
   };
