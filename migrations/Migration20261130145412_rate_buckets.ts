@@ -49,11 +49,17 @@ export class Migration20261130145412_rate_buckets extends Migration {
       language plpgsql security definer set search_path = public, pg_temp as $$
       begin
         if p_capacity <= 0 or p_rate <= 0 then raise exception 'silta_budget_adjust: capacity and rate must be > 0'; end if;
-        insert into rate_bucket as b (key, level, at)
-          select p_key, least(p_capacity, p_delta), p_now where p_delta > 0
-        on conflict (key) do update
-          set level = least(p_capacity, greatest(0, silta_budget_drained(b.level, b.at, p_now, p_rate) + p_delta)), at = greatest(b.at, p_now)
-        returning b.level, b.at into bucket_level, bucket_at;
+        if p_delta > 0 then
+          insert into rate_bucket as b (key, level, at) values (p_key, least(p_capacity, p_delta), p_now)
+          on conflict (key) do update
+            set level = least(p_capacity, silta_budget_drained(b.level, b.at, p_now, p_rate) + p_delta), at = greatest(b.at, p_now)
+          returning b.level, b.at into bucket_level, bucket_at;
+        else
+          -- Giving back to a bucket that is not there (drained and pruned) has nothing to change.
+          update rate_bucket b set level = greatest(0, silta_budget_drained(b.level, b.at, p_now, p_rate) + p_delta), at = greatest(b.at, p_now)
+            where b.key = p_key
+          returning b.level, b.at into bucket_level, bucket_at;
+        end if;
         if not found then bucket_level := 0; bucket_at := p_now; end if;
       end $$;`);
 
