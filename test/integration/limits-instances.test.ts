@@ -1,5 +1,5 @@
 import { loadConfig, type BudgetStoreConfig, type Config } from '../../src/config';
-import { startTestApp, type TestApp, type TestInstance } from '../support/test-app';
+import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
  * Two Silta instances on one database, as behind a load balancer (issue 9): a client's spending on
@@ -23,12 +23,15 @@ describe.each([
   ['memory', { kind: 'memory' }, 'a budget each'],
 ] as const)('two instances with the budget in %s', (_name, store, grants) => {
   let one: TestApp;
-  let two: TestInstance;
+  let two: TestApp;
   beforeAll(async () => {
     one = await startTestApp('empty', config(store));
-    two = await one.startInstance(config(store));
+    two = await startTestApp('empty', config(store), { sameDatabaseAs: one });
   });
-  afterAll(() => one.close());
+  afterAll(async () => {
+    await two.close();
+    await one.close();
+  });
 
   it(`grant a client ${grants}`, async () => {
     // A fresh address per run: a Redis bucket outlives this file's database.

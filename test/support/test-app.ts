@@ -41,6 +41,8 @@ export interface TestApp {
   orm: MikroORM;
   /** The URL of the unprivileged role the app serves requests as. */
   servingUrl: string;
+  /** The name of its database (shared with `sameDatabaseAs`). */
+  database: string;
   /** POSTs a GraphQL operation and returns the parsed body with the HTTP status. */
   gql<T = Record<string, any>>(
     query: string,
@@ -54,32 +56,7 @@ export interface TestApp {
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   /** The overlap worker, when the options asked for one. */
   overlapWorker?: OverlapWorker;
-  /**
-   * Starts one more Silta instance on this app's database (as a second server behind a load balancer
-   * would be); closed by its own `close`, and with this app's at the latest.
-   */
-  startInstance(configOverrides?: Partial<Config>): Promise<TestInstance>;
   close(): Promise<void>;
-}
-
-/** Another instance on a test app's database. */
-export type TestInstance = Pick<TestApp, 'url' | 'gql' | 'close'>;
-
-/** POSTs a GraphQL operation to the app at `url`. */
-async function postGraphQL(url: string, query: string, variables?: Record<string, unknown>, options?: { token?: string; headers?: Record<string, string> }) {
-  if (process.env.TEST_LOG_SQL) console.error('=== request');
-  const response = await fetch(`${url}/graphql`, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/graphql-response+json, application/json',
-      ...(options?.token ? { authorization: `Bearer ${options.token}` } : {}),
-      ...options?.headers,
-    },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as GraphQLResponse<any>;
-  return { ...body, status: response.status, headers: response.headers };
 }
 
 async function admin<T>(fn: (client: Client) => Promise<T>): Promise<T> {
@@ -98,13 +75,16 @@ export interface TestAppOptions {
   logLevel?: string;
   /** Run the overlap engine's worker (as `npm start` does), polling often. */
   overlapWorker?: boolean;
+  /** A second instance on the database of this one (as two Silta instances behind a load balancer); it does not drop it. */
+  sameDatabaseAs?: TestApp;
 }
 
 /** A database of this file's own (cloned from a template) and the app on a free port, over real HTTP. */
 export async function startTestApp(template: Template = 'demo', configOverrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = `silta_test_${randomBytes(6).toString('hex')}`;
+  const shared = options.sameDatabaseAs;
+  const database = shared ? shared.database : `silta_test_${randomBytes(6).toString('hex')}`;
   const source = testEnv(template === 'demo' ? 'demoTemplate' : 'emptyTemplate');
-  await admin((client) => client.query(`create database "${database}" template "${source}"`));
+  if (!shared) await admin((client) => client.query(`create database "${database}" template "${source}"`));
   const logger = options.logTo
     ? createLogger(options.logLevel ?? 'trace', options.logTo)
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -126,13 +106,27 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
   const url = `http://127.0.0.1:${port}`;
   const overlapWorker = options.overlapWorker ? new OverlapWorker(ownerUrl, logger, { pollMs: 250 }) : undefined;
   await overlapWorker?.start();
-  const instances: Array<() => Promise<void>> = [];
 
   return {
     url,
     orm,
     servingUrl,
-    gql: (query, variables, options) => postGraphQL(url, query, variables, options),
+    database,
+    async gql(query, variables, options) {
+      if (process.env.TEST_LOG_SQL) console.error('=== request');
+      const response = await fetch(`${url}/graphql`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          accept: 'application/graphql-response+json, application/json',
+          ...(options?.token ? { authorization: `Bearer ${options.token}` } : {}),
+          ...options?.headers,
+        },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as GraphQLResponse<any>;
+      return { ...body, status: response.status, headers: response.headers };
+    },
     async signIn(roles = {}) {
       const em = orm.em.fork();
       const account = await createAccount(em, {
@@ -154,26 +148,12 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
       return orm.em.getConnection().execute(query, params as never[]);
     },
     overlapWorker,
-    async startInstance(overrides = {}) {
-      const instanceOrm = await MikroORM.init(ormConfig({ clientUrl: servingUrl, poolMax: 5, logger, logSql: false }));
-      const instance = await createApp({ orm: instanceOrm, config: { ...loadConfig({}), shutdownTimeoutMs: 1000, ...overrides }, logger });
-      await new Promise<void>((resolve) => instance.httpServer.listen(0, '127.0.0.1', resolve));
-      const instanceUrl = `http://127.0.0.1:${(instance.httpServer.address() as AddressInfo).port}`;
-      let closed: Promise<void> | undefined;
-      const close = () =>
-        (closed ??= (async () => {
-          await instance.stop();
-          await instanceOrm.close(true);
-        })());
-      instances.push(close);
-      return { url: instanceUrl, gql: (query, variables, options) => postGraphQL(instanceUrl, query, variables, options), close };
-    },
     async close() {
-      await Promise.all(instances.map((close) => close()));
       await app.stop();
       await overlapWorker?.stop();
       await servingOrm.close(true);
       await orm.close(true);
+      if (shared) return;
       await admin((client) => client.query(`drop database if exists "${database}" with (force)`));
       await dropAppRole(testEnv('serverUrl'), database);
     },
