@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { loadConfig, type BudgetStoreConfig, type Config } from '../../src/config';
 import { startTestApp, type TestApp } from '../support/test-app';
 
@@ -14,6 +15,8 @@ function config(store: BudgetStoreConfig): Partial<Config> {
   return { trustProxyHops: 1, limits: { ...loadConfig({}).limits, maxCost: 250, budget: 250, leakPerSecond: 1, store } };
 }
 
+// A fresh address per run: a Redis bucket outlives this file's database (until it drains).
+const freshIp = () => `2001:db8:${randomBytes(2).toString('hex')}:${randomBytes(2).toString('hex')}::1`;
 const from = (ip: string) => ({ headers: { 'x-forwarded-for': ip } });
 const remaining = (response: { extensions?: Record<string, unknown> }) => (response.extensions!.cost as { remaining: number }).remaining;
 
@@ -34,8 +37,7 @@ describe.each([
   });
 
   it(`grant a client ${grants}`, async () => {
-    // A fresh address per run: a Redis bucket outlives this file's database.
-    const ip = `198.51.100.${Math.floor(Math.random() * 250) + 1}`;
+    const ip = freshIp();
     const first = await one.gql(HUNDRED, undefined, from(ip));
     const second = await two.gql(HUNDRED, undefined, from(ip));
     expect([first.status, second.status]).toEqual([200, 200]);
@@ -56,7 +58,7 @@ describe.each([
   });
 
   it(`settle a charge where it was made, and the other instance sees ${grants === 'one budget' ? 'the settled bucket' : 'only its own'}`, async () => {
-    const ip = `203.0.113.${Math.floor(Math.random() * 250) + 1}`;
+    const ip = freshIp();
     // Charged its estimate first, then settled on what it cost; the other instance's answer costs a point.
     const short = await one.gql('{ themes { code } }', undefined, from(ip));
     expect(short.status).toBe(200);
