@@ -22,6 +22,7 @@ import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from 
 import { ActivityEventRecord } from '../modules/activity/activity-event.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
+import { RateBucket } from '../shared/limits/rate-bucket.entity';
 
 /** Every entity MikroORM manages; the migration check compares these with `migrations/`. */
 export const entities = [
@@ -58,4 +59,5 @@ export const entities = [
   OverlapTerm,
   OverlapState,
   ActivityEventRecord,
+  RateBucket,
 ];
