@@ -14,6 +14,7 @@ describe('loadConfig', () => {
       shutdownTimeoutMs: 10000,
       logSql: false,
       overlapWorker: true,
+      activityRetentionDays: 0,
       oidc: undefined,
       introspection: true,
       trustProxyHops: 0,

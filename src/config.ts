@@ -24,6 +24,8 @@ export interface Config {
   logSql: boolean;
   /** Run the overlap engine's worker in this instance (OVERLAP_WORKER, default on): keeps findings fresh. */
   overlapWorker: boolean;
+  /** Days the activity log keeps events (ACTIVITY_RETENTION_DAYS); 0: forever (the default). */
+  activityRetentionDays: number;
   /** External OpenID Connect provider whose JWTs are accepted as Bearer tokens (both or neither). */
   oidc: { issuer: string; jwksUrl: string; audience: string | undefined } | undefined;
   /** Schema introspection (and "Did you mean" suggestions in errors). */
@@ -194,6 +196,7 @@ export function loadConfig(env: Env = process.env): Config {
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),
     logSql: flag(env, 'LOG_SQL'),
     overlapWorker: flag(env, 'OVERLAP_WORKER', true),
+    activityRetentionDays: integer(env, 'ACTIVITY_RETENTION_DAYS', 0, 0, 36_500),
     oidc: oidc(env),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),

@@ -6,6 +6,7 @@ import { openDatabase } from './db/database';
 import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { prepareDatabase } from './db/prepare';
 import { OverlapWorker } from './modules/overlap/overlap.worker';
+import { ActivityRetentionJob } from './modules/activity/activity.retention';
 import { createLogger } from './shared/logger';
 import { redactText } from './shared/redact';
 import { assertPortFree, portProblem, PortUnavailableError } from './shared/port';
@@ -53,12 +54,17 @@ export async function main(): Promise<void> {
 
   let app;
   let overlapWorker: OverlapWorker | undefined;
+  let retention: ActivityRetentionJob | undefined;
   try {
     await prepareDatabase(db, config, logger);
     app = await createApp({ orm: await db.openServingOrm(), config, logger });
     if (config.overlapWorker) {
       overlapWorker = new OverlapWorker(db.url, logger);
       await overlapWorker.start();
+    }
+    if (config.activityRetentionDays > 0) {
+      retention = new ActivityRetentionJob(db.url, config.activityRetentionDays, logger);
+      retention.start();
     }
     await new Promise<void>((resolve, reject) => {
       app!.httpServer.once('error', reject);
@@ -92,6 +98,7 @@ export async function main(): Promise<void> {
     try {
       await app.stop();
       await overlapWorker?.stop();
+      await retention?.stop();
       await db.close();
       logger.info('shutdown complete');
     } catch (error) {

@@ -19,7 +19,7 @@ import { TargetGroup, Theme } from '../modules/project/vocabulary.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/auth/account.entity';
 import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from '../modules/overlap/overlap.entity';
-import { ActivityEventRecord } from '../modules/activity/activity-event.entity';
+import { ActivityEventRecord, ActivityRetention } from '../modules/activity/activity-event.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { RateBucket } from '../shared/limits/rate-bucket.entity';
@@ -59,5 +59,6 @@ export const entities = [
   OverlapTerm,
   OverlapState,
   ActivityEventRecord,
+  ActivityRetention,
   RateBucket,
 ];

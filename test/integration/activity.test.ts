@@ -6,7 +6,9 @@
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import { Client } from 'pg';
 import WebSocket from 'ws';
+import { ActivityRetentionJob } from '../../src/modules/activity/activity.retention';
 import { toGlobalId } from '../../src/shared/relay/global-id';
+import { createLogger } from '../../src/shared/logger';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 
 interface Event {
@@ -17,7 +19,7 @@ interface Event {
   payload: Record<string, unknown>;
 }
 
-const EVENT_FIELDS = 'cursor type entityId projectIds payload';
+const EVENT_FIELDS = 'id cursor type entityId projectIds payload';
 
 function wsClient(app: TestApp, token?: string): WsClient {
   return createClient({
@@ -213,6 +215,36 @@ describe('activity across two instances', () => {
         { input: { id: toGlobalId('Project', id), expectedVersion: version, title: 'Ikäihmisten digituki – kahden palvelimen testi' } }, { token: admin }));
       const events = await received;
       expect(events.at(-1)).toMatchObject({ type: 'PROJECT_UPDATED', payload: { code: 'KAKE-KUO-2018-07' } });
+    } finally {
+      await client.dispose();
+    }
+  });
+});
+
+describe('activity retention', () => {
+  let app: TestApp;
+  beforeAll(async () => {
+    app = await startTestApp('demo');
+  });
+  afterAll(async () => app?.close());
+
+  it('prunes old events and tells a client holding an older cursor to resync', async () => {
+    const admin = await app.signIn({ admin: true });
+    const log = await allEvents(app, admin);
+    // The first ten events are made 400 days old; a 365-day retention deletes them.
+    await app.sql(`update activity_event set occurred_at = now() - interval '400 days' where id in (select id from activity_event order by xid, id limit 10)`);
+    const job = new ActivityRetentionJob(app.orm.config.get('clientUrl') as string, 365, createLogger('silent'));
+    await job.run();
+    await job.stop();
+    expect((await allEvents(app, admin)).length).toBe(log.length - 10);
+    const stale = await app.gql(`query($after: String) { activity(after: $after, first: 1) { totalCount } }`, { after: log[3].cursor }, { token: admin });
+    expect(stale.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after', reason: 'CURSOR_EXPIRED' });
+    expect(stale.errors?.[0]?.message).toMatch(/resync/);
+    // A cursor after the pruned part still works, and so does the subscription from it; an old one is refused there too.
+    expect(dataOf(await app.gql(`query($after: String) { activity(after: $after, first: 1) { totalCount } }`, { after: log[10].cursor }, { token: admin }))).toBeDefined();
+    const client = wsClient(app, admin);
+    try {
+      await expect(collect(client, SUBSCRIBE, { after: log[2].cursor }, () => true, 3000)).rejects.toThrow(/CURSOR_EXPIRED|resync/);
     } finally {
       await client.dispose();
     }

@@ -77,3 +77,22 @@ export class ActivityEventRecord {
   @Property({ type: 'json' })
   payload!: Record<string, unknown>;
 }
+
+/**
+ * How far the log has been pruned (ACTIVITY_RETENTION_DAYS): a cursor at or before this position
+ * may have missed deleted events, so readers holding one are told to resync.
+ */
+@Entity({ tableName: 'activity_retention' })
+export class ActivityRetention {
+  @PrimaryKey({ type: 'text' })
+  key: string & Opt = 'log';
+
+  @Property({ columnType: 'xid8', type: 'string' })
+  prunedXid!: string;
+
+  @Property({ type: 'bigint' })
+  prunedId!: string;
+
+  @Property({ type: 'datetime', columnType: 'timestamptz', defaultRaw: 'now()' })
+  prunedAt: Date & Opt = new Date();
+}

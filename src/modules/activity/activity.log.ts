@@ -7,7 +7,8 @@
  * price is latency, not loss: events of a fast transaction wait until every older one ends.
  * Reads run as the viewer (row-level security decides which events they get).
  */
-import { badUserInput } from '../../shared/errors';
+import { GraphQLError } from 'graphql';
+import { badUserInput, ErrorCode } from '../../shared/errors';
 import type { ActivityType } from './activity.enums';
 
 /** Where a reader is in the log. */
@@ -135,6 +136,45 @@ export async function readActivity(run: RunSql, after: ActivityPosition, conditi
 
 export function positionOf(row: Pick<ActivityRow, 'xid' | 'id'>): ActivityPosition {
   return { xid: row.xid, id: row.id };
+}
+
+function compare(a: ActivityPosition, b: ActivityPosition): number {
+  const x = BigInt(a.xid) - BigInt(b.xid);
+  if (x !== 0n) return x < 0n ? -1 : 1;
+  const y = BigInt(a.id) - BigInt(b.id);
+  return y === 0n ? 0 : y < 0n ? -1 : 1;
+}
+
+/**
+ * Refuses a cursor the retention has overtaken: events after it may have been deleted, so reading on
+ * would skip them silently. The client must resync (read the current state, subscribe without `after`).
+ */
+export async function assertRetained(run: RunSql, position: ActivityPosition, argumentName: string): Promise<void> {
+  const [pruned] = await run<{ xid: string; id: string; pruned_at: Date }>(
+    `select pruned_xid::text as xid, pruned_id::text as id, pruned_at from activity_retention where key = 'log'`, []);
+  if (pruned && compare(position, pruned) < 0) {
+    throw new GraphQLError(
+      `This cursor is older than the activity log keeps (events up to ${new Date(pruned.pruned_at).toISOString()} have been deleted): resync by reading the current state, then subscribe without \`after\` or page from the start of the log`,
+      { extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName, reason: 'CURSOR_EXPIRED' } },
+    );
+  }
+}
+
+/** Deletes events older than `days` days and records how far the log is pruned; returns how many went. */
+export async function pruneActivity(run: RunSql, days: number): Promise<number> {
+  const rows = await run<{ deleted: string }>(
+    `with gone as (delete from activity_event where occurred_at < now() - make_interval(days => $1) returning xid, id),
+          last as (select xid, id from gone order by xid desc, id desc limit 1),
+          mark as (insert into activity_retention (key, pruned_xid, pruned_id, pruned_at) select 'log', xid, id, now() from last
+                   on conflict (key) do update set
+                     pruned_xid = case when (excluded.pruned_xid, excluded.pruned_id) > (activity_retention.pruned_xid, activity_retention.pruned_id) then excluded.pruned_xid else activity_retention.pruned_xid end,
+                     pruned_id = case when (excluded.pruned_xid, excluded.pruned_id) > (activity_retention.pruned_xid, activity_retention.pruned_id) then excluded.pruned_id else activity_retention.pruned_id end,
+                     pruned_at = now()
+                   returning 1)
+     select count(*)::text as deleted from gone`,
+    [days],
+  );
+  return Number(rows[0].deleted);
 }
 
 /**

@@ -5,7 +5,7 @@ import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../shared/relay/connection'
 import type { Viewer } from '../auth/viewer';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ActivityNotifier } from './activity.notifier';
-import { countActivity, decodePosition, readActivity, readActivityBefore } from './activity.log';
+import { assertRetained, countActivity, decodePosition, readActivity, readActivityBefore } from './activity.log';
 import { activityConditions, requestSql, startPosition } from './activity.service';
 import { activityStream } from './activity.stream';
 import { ActivityConnection, ActivityEvent, ActivityFilter } from './activity.types';
@@ -56,6 +56,7 @@ export class ActivityResolver {
     }
     const conditions = activityConditions(args.filter);
     const run = requestSql(em);
+    if (args.after != null) await assertRetained(run, decodePosition(args.after, 'after'), 'after');
     const rows = backwards
       ? await readActivityBefore(run, args.before == null ? null : decodePosition(args.before, 'before'), conditions, size + 1)
       : await readActivity(run, startPosition(args.after, 'after'), conditions, size + 1);

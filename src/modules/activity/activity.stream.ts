@@ -10,7 +10,7 @@ import type { Viewer } from '../auth/viewer';
 import { seesAllProjects } from '../auth/viewer';
 import { RequestTransaction } from '../../shared/db/request-transaction';
 import type { ActivityNotifier } from './activity.notifier';
-import { heldBack, positionOf, readActivity, type ActivityConditions, type ActivityPosition, type RunSql } from './activity.log';
+import { assertRetained, heldBack, positionOf, readActivity, type ActivityConditions, type ActivityPosition, type RunSql } from './activity.log';
 import { endOfLog, requestSql } from './activity.service';
 import { ActivityEvent } from './activity.types';
 
@@ -45,7 +45,12 @@ export async function* activityStream(options: ActivityStreamOptions): AsyncGene
   const batchSize = options.batchSize ?? 100;
   const pollMs = options.pollMs ?? 250;
   const idlePollMs = options.idlePollMs ?? 15_000;
-  let position = options.after === 'end' ? await asViewer(options, await options.viewer(), endOfLog) : options.after;
+  let position = options.after === 'end'
+    ? await asViewer(options, await options.viewer(), endOfLog)
+    : await asViewer(options, await options.viewer(), async (run) => {
+        await assertRetained(run, options.after as ActivityPosition, 'after');
+        return options.after as ActivityPosition;
+      });
   for (;;) {
     const generation = options.notifier.generation;
     const viewer = await options.viewer();

@@ -12,7 +12,6 @@ import { encodePosition, type ActivityRow } from './activity.log';
   implements: Node,
   description:
     'One entry of the activity log: what changed, when, what it touches, and a compact payload. Shown only to those who may see what it is about, decided when it is read.',
-  simpleResolvers: true,
 })
 // Named as its GraphQL type: Node resolves types by class name (the table's entity is ActivityEventRecord).
 export class ActivityEvent {
