@@ -30,6 +30,8 @@ import { ProjectMutationResolver } from './modules/project/project.mutations';
 import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
 import { VocabularyMutationResolver } from './modules/project/vocabulary.mutations';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
+import { PostMutationResolver } from './modules/post/post.mutations';
+import { OrganisationPostResolver, PostResolver, ProjectPostResolver } from './modules/post/post.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
 import { ProgrammeSummaryResolver, SummaryResolver, ThemeSummaryResolver } from './modules/summary/summary.resolver';
 import { DateTime, outputErrorsAreInternal } from './shared/scalars';
@@ -71,6 +73,10 @@ export const resolvers = [
   ProjectOverlapEdgeResolver,
   ProjectOverlapResolver,
   OverlapMutationResolver,
+  PostResolver,
+  OrganisationPostResolver,
+  ProjectPostResolver,
+  PostMutationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

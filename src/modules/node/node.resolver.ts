@@ -11,6 +11,7 @@ import { Account, ApiToken } from '../auth/account.entity';
 import { canReadHistory } from '../auth/permissions';
 import { ContactPerson } from '../organisation/contact-person.entity';
 import { Overlap, OverlapReview } from '../overlap/overlap.entity';
+import { postLoaders } from '../post/post.resolver';
 import { ExternalId } from '../organisation/external-id.entity';
 import {
   ProgrammeArea,
@@ -53,6 +54,8 @@ export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
   // the viewer may not see, or a review the viewer may not read, is null.
   Overlap: ({ loaders }) => loaders.get('overlapsById', (em) => entityLoader(em, Overlap, 'id')),
   OverlapReview: ({ loaders }) => loaders.get('overlapReviewsById', (em) => entityLoader(em, OverlapReview, 'id')),
+  // Row-level security decides (silta_sees_post), as for `posts`.
+  Post: (ctx) => postLoaders.postsById(ctx),
   // Accounts and tokens are reachable only through `viewer`: the caller's own, nobody else's.
   Account: ({ loaders }) => loaders.get('accountsById', (em, viewer) => entityLoader(em, Account, 'id', { id: viewer.accountId ?? 0 })),
   ApiToken: ({ loaders }) =>
