@@ -97,7 +97,7 @@ export class Post extends BaseEntity {
   outcomes?: string;
 
   @Field(() => [String], { description: 'RESULT: http(s) links to reports, material, recordings; empty for other kinds.' })
-  @Property({ columnType: 'text[]', type: 'unknown', defaultRaw: "'{}'" })
+  @Property({ columnType: 'text[]', type: 'string[]', defaultRaw: "'{}'" })
   links: string[] & Opt = [];
 
   @Field(() => DateTime, { nullable: true, description: 'When it was withdrawn; null while published.' })
