@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, Int, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../shared/errors';
-import { ConnectionArgs, type Connection } from '../../shared/relay/connection';
+import { ConnectionArgs, MAX_PAGE_SIZE, type Connection } from '../../shared/relay/connection';
 import { rootConnection } from '../../shared/relay/keyset';
 import { PostalArea } from '../geography/postal-area.entity';
 import { Organisation } from '../organisation/organisation.entity';
@@ -13,7 +13,8 @@ import { PostFilter } from './post.inputs';
 import { matchingOrganisations, matchingPartnerSearches, postAreasLoader, postListSpec, postThemesLoader, visiblePostLoader } from './post.service';
 import { OrganisationMatch, PostConnection, PostMatch } from './post.types';
 
-const MAX_MATCHES = 50;
+// As many as a page of a connection may hold.
+const MAX_MATCHES = MAX_PAGE_SIZE;
 
 function matchLimit(first: number): number {
   if (!Number.isInteger(first) || first < 1 || first > MAX_MATCHES) throw badUserInput(`\`first\` must be 1–${MAX_MATCHES}`, 'first');
@@ -76,7 +77,7 @@ export class PostResolver {
   })
   async matchingOrganisations(
     @Root() post: Post,
-    @Arg('first', () => Int, { defaultValue: 10, description: 'How many suggestions, 1–50.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 10, description: 'How many suggestions, 1–100.' }) first: number,
     @Ctx() ctx: Context,
   ): Promise<OrganisationMatch[]> {
     const matches = await matchingOrganisations(ctx.em, post, matchLimit(first));
@@ -102,7 +103,7 @@ export class OrganisationPostResolver {
   })
   async matchingPartnerSearches(
     @Root() organisation: Organisation,
-    @Arg('first', () => Int, { defaultValue: 10, description: 'How many suggestions, 1–50.' }) first: number,
+    @Arg('first', () => Int, { defaultValue: 10, description: 'How many suggestions, 1–100.' }) first: number,
     @Ctx() ctx: Context,
   ): Promise<PostMatch[]> {
     const matches = await matchingPartnerSearches(ctx.em, organisation.id, matchLimit(first));
