@@ -403,11 +403,12 @@ beforeAll(async () => {
     // Overlap filters: the draft's programme and the other one; scores below and above the findings'.
     programmes: [[ids.programme], [ids.otherProgramme], [ids.programme, ids.otherProgramme]],
     minScore: [0, 0.9],
-    // Post filters: the draft's author, themes, areas, and a day its partner search is open.
-    'PostFilter.organisations': [organisations],
+    // Post and activity filters: the draft's organisations, themes and areas, the draft itself, and a day its partner search is open.
+    organisations: [organisations],
+    postalCodes: [DRAFT.locations],
     'PostFilter.themes': [DRAFT.themes],
-    'PostFilter.postalCodes': [DRAFT.locations],
     'PostFilter.openOn': ['2099-12-31'],
+    'ActivityFilter.projects': [[draftIds.project, ids.parent]],
     'AuditLogFilter.account': accounts,
     'AuditLogFilter.entity': [draftIds.project, draftIds.fundingLine, ...draftIds.participations, ...organisations],
     'AuditLogFilter.entityType': ['Project', 'Participation', 'FundingLine'],

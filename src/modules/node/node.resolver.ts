@@ -1,4 +1,4 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../shared/errors';
@@ -11,6 +11,9 @@ import { Account, ApiToken } from '../auth/account.entity';
 import { canReadHistory } from '../auth/permissions';
 import { ContactPerson } from '../organisation/contact-person.entity';
 import { Overlap, OverlapReview } from '../overlap/overlap.entity';
+import { readActivityByIds } from '../activity/activity.log';
+import { requestSql } from '../activity/activity.service';
+import { ActivityEvent } from '../activity/activity.types';
 import { postLoaders } from '../post/post.resolver';
 import { ExternalId } from '../organisation/external-id.entity';
 import {
@@ -54,6 +57,13 @@ export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
   // the viewer may not see, or a review the viewer may not read, is null.
   Overlap: ({ loaders }) => loaders.get('overlapsById', (em) => entityLoader(em, Overlap, 'id')),
   OverlapReview: ({ loaders }) => loaders.get('overlapReviewsById', (em) => entityLoader(em, OverlapReview, 'id')),
+  // Row-level security decides, as for `activity`.
+  ActivityEvent: ({ loaders, em }) =>
+    loaders.get('activityEventsById', () => new DataLoader<number | string, object | null>(async (ids) => {
+      const rows = await readActivityByIds(requestSql(em), ids.map(String));
+      const byId = new Map(rows.map((row) => [row.id, ActivityEvent.from(row)]));
+      return ids.map((id) => byId.get(String(id)) ?? null);
+    })),
   // Row-level security decides (silta_sees_post), as for `posts`.
   Post: (ctx) => postLoaders.postsById(ctx),
   // Accounts and tokens are reachable only through `viewer`: the caller's own, nobody else's.
