@@ -32,6 +32,8 @@ import { ProjectMutationResolver } from './modules/project/project.mutations';
 import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
 import { VocabularyMutationResolver } from './modules/project/vocabulary.mutations';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
+import { PostMutationResolver } from './modules/post/post.mutations';
+import { OrganisationPostResolver, PostResolver, ProjectPostResolver } from './modules/post/post.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
 import { ProgrammeSummaryResolver, SummaryResolver, ThemeSummaryResolver } from './modules/summary/summary.resolver';
 import { DateTime, outputErrorsAreInternal } from './shared/scalars';
@@ -74,6 +76,10 @@ export const resolvers = [
   ProjectOverlapResolver,
   OverlapMutationResolver,
   ActivityResolver,
+  PostResolver,
+  OrganisationPostResolver,
+  ProjectPostResolver,
+  PostMutationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

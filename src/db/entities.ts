@@ -20,6 +20,7 @@ import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/auth/account.entity';
 import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from '../modules/overlap/overlap.entity';
 import { ActivityEventRecord, ActivityRetention } from '../modules/activity/activity-event.entity';
+import { Post, PostArea, PostTheme } from '../modules/post/post.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { RateBucket } from '../shared/limits/rate-bucket.entity';
@@ -61,4 +62,7 @@ export const entities = [
   ActivityEventRecord,
   ActivityRetention,
   RateBucket,
+  Post,
+  PostTheme,
+  PostArea,
 ];

@@ -70,13 +70,36 @@ async function fixture() {
   const ceiling = await sqlOne(`insert into programme_ceiling (programme_id, sources, annual_amount) values (?, '{ESR}', 300000) returning id`, [programme.id]);
   const participation = await sqlOne(`select id from participation where project_id = ? and organisation_id = ?`, [project.id, partner.id]);
   const line = await sqlOne(`select id from funding_line where project_id = ?`, [project.id]);
-  return { programme, organisation, partner, project, account, ceiling, participation, line };
+  const post = await sqlOne(`insert into post (organisation_id, kind, visibility, title, body) values (?, 'NEWS', 'PUBLIC', 'Uutinen', 'Teksti') returning id`, [organisation.id]);
+  await app.sql(`insert into post_theme (post_id, theme_id) select ?, id from theme where code in ('CULTURE', 'COMMUNITY')`, [post.id]);
+  await app.sql(`insert into post_area (post_id, postal_code) values (?, '70100'), (?, '70110')`, [post.id, post.id]);
+  return { programme, organisation, partner, project, account, ceiling, participation, line, post };
 }
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
 
 /** Mutation name → how to make it remove rows. */
 const CASES: Record<string, (f: Fixture) => RemovalCase> = {
+  updatePost: (f) => ({
+    inputType: 'UpdatePostInput',
+    input: { id: toGlobalId('Post', f.post.id as number), themes: ['CULTURE'], areas: ['70110'] },
+    removed: [
+      {
+        entityType: 'PostTheme',
+        select: `select * from post_theme where post_id = ? and theme_id = (select id from theme where code = 'COMMUNITY')`,
+        params: [f.post.id],
+        before: (row) => ({ post: row.post_id, theme: row.theme_id }),
+        key: (row) => `${row.post_id}~~~${row.theme_id}`,
+      },
+      {
+        entityType: 'PostArea',
+        select: `select * from post_area where post_id = ? and postal_code = '70100'`,
+        params: [f.post.id],
+        before: (row) => ({ post: row.post_id, postalArea: row.postal_code }),
+        key: (row) => `${row.post_id}~~~${row.postal_code}`,
+      },
+    ],
+  }),
   updateOrganisation: (f) => ({
     inputType: 'UpdateOrganisationInput',
     input: { id: idOf(f.organisation), contactPeople: [{ name: 'Cecilia Uusi', email: 'cecilia@example.fi' }] },
@@ -202,6 +225,7 @@ const NEVER_REMOVE = [
   'createFundingLine',
   'createOrganisation',
   'createProgramme',
+  'createPost',
   'createProject',
   'createTargetGroup',
   'createTheme',
@@ -215,6 +239,7 @@ const NEVER_REMOVE = [
   'updateTargetGroup',
   'updateTheme',
   'verifyOrganisationMember',
+  'withdrawPost',
 ];
 
 describe('audit trail of removals', () => {

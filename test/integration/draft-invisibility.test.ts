@@ -95,7 +95,7 @@ let batches: Batch[];
 let rootFields: string[];
 const before = new Map<ViewerName, Map<string, Observed>>();
 const after = new Map<ViewerName, Map<string, Observed>>();
-const draftIds: { project: string; participations: string[]; fundingLine: string } = { project: '', participations: [], fundingLine: '' };
+const draftIds: { project: string; participations: string[]; fundingLine: string; post: string } = { project: '', participations: [], fundingLine: '', post: '' };
 let requests = 0;
 let walkMs = 0;
 /** Milliseconds spent per root field, all viewers and both walks together. */
@@ -294,6 +294,29 @@ async function createDraft(ids: Record<string, string>): Promise<void> {
   ).createFundingLine;
   expect(line.userErrors).toEqual([]);
   expect(line.fundingLine.id).toBe(draftIds.fundingLine);
+  // A public partner search about the draft: posts never show a project the viewer may not see.
+  const post = dataOf(
+    await app.gql(
+      `mutation($input: CreatePostInput!) { createPost(input: $input) { post { id } userErrors { field code message } } }`,
+      {
+        input: {
+          organisation: ids.lead,
+          project: draftIds.project,
+          kind: 'PARTNER_SEARCH',
+          visibility: 'PUBLIC',
+          title: DRAFT.title,
+          body: DRAFT.summary,
+          partnerSought: 'Kumppani salaiseen luonnokseen',
+          closesOn: '2099-12-31',
+          themes: DRAFT.themes,
+          areas: DRAFT.locations,
+        },
+      },
+      { token: creator },
+    ),
+  ).createPost;
+  expect(post.userErrors).toEqual([]);
+  expect(post.post.id).toBe(draftIds.post);
 }
 
 /**
@@ -336,6 +359,7 @@ beforeAll(async () => {
   draftIds.project = toGlobalId('Project', await nextId('project'));
   draftIds.participations = [0, 1, 2, 3].map((offset) => toGlobalId('Participation', participation + offset));
   draftIds.fundingLine = toGlobalId('FundingLine', await nextId('funding_line'));
+  draftIds.post = toGlobalId('Post', await nextId('post'));
   const accounts = await Promise.all([creator, coordinator].map(async (token) => dataOf(await app.gql('{ viewer { account { id } } }', {}, { token })).viewer.account.id as string));
   const vocabulary = dataOf(await app.gql('{ themes { id code } targetGroups { id code } }'));
   const vocabularyIds = [...vocabulary.themes, ...vocabulary.targetGroups]
@@ -349,7 +373,7 @@ beforeAll(async () => {
 
   const organisations = [ids.lead, ids.partner, ids.subGrantee, ids.funder];
   const related = [ids.programme, ids.parentProgramme, ids.parent, ...organisations, ...vocabularyIds, ...placeIds];
-  const draftOwn = [draftIds.project, ...draftIds.participations, draftIds.fundingLine];
+  const draftOwn = [draftIds.project, ...draftIds.participations, draftIds.fundingLine, draftIds.post];
   const since = new Date(Date.now() - 1000).toISOString();
   // Values related to the draft, so that each filter would surface it if it leaked.
   const probes: Probes = {
@@ -380,6 +404,12 @@ beforeAll(async () => {
     // Overlap filters: the draft's programme and the other one; scores below and above the findings'.
     programmes: [[ids.programme], [ids.otherProgramme], [ids.programme, ids.otherProgramme]],
     minScore: [0, 0.9],
+    // Post and activity filters: the draft's organisations, themes and areas, the draft itself, and a day its partner search is open.
+    organisations: [organisations],
+    postalCodes: [DRAFT.locations],
+    'PostFilter.themes': [DRAFT.themes],
+    'PostFilter.openOn': ['2099-12-31'],
+    'ActivityFilter.projects': [[draftIds.project, ids.parent]],
     'AuditLogFilter.account': accounts,
     'AuditLogFilter.entity': [draftIds.project, draftIds.fundingLine, ...draftIds.participations, ...organisations],
     'AuditLogFilter.entityType': ['Project', 'Participation', 'FundingLine'],

@@ -1,4 +1,4 @@
-import { ChangeSetType, wrap, type AnyEntity, type ChangeSet } from '@mikro-orm/core';
+import { ChangeSetType, Reference, wrap, type AnyEntity, type ChangeSet } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { AuditAction, AuditEvent } from './audit-event.entity';
 
@@ -79,6 +79,20 @@ function ownerOf(change: PendingChange, type: string, property: string): number 
   }
 }
 
+/** The project of the record a row belongs to (a post's theme and area rows: the post's project), if any. */
+function projectOfOwner(change: PendingChange, property: string): number | null {
+  const owner = (change.entity as Record<string, unknown>)[property];
+  if (!owner || typeof owner !== 'object') return null;
+  const entity = Reference.unwrapReference(owner as AnyEntity) as Record<string, unknown>;
+  const project = entity.project;
+  if (!project || typeof project !== 'object') return null;
+  try {
+    return Number(wrap(project as AnyEntity, true).getPrimaryKey());
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Flushes the transaction's changes and records each changed row (field-level before/after) in
  * the audit trail, in the same transaction. Field names are the API's property names.
@@ -109,7 +123,7 @@ export async function flushWithAudit(em: EntityManager, actor: AuditActor): Prom
         // Row-level security shows an event exactly to those who see its project. A record about a
         // pair of projects (an overlap review) is filed under its first: hidden with it, and its
         // fields are redacted for those who may not read it (sensitive-fields.ts).
-        projectId: ownerOf(change, 'Project', 'project') ?? ownerOf(change, 'Project', 'projectA') ?? undefined,
+        projectId: ownerOf(change, 'Project', 'project') ?? ownerOf(change, 'Project', 'projectA') ?? projectOfOwner(change, 'post') ?? undefined,
         operation: actor.operation,
         requestId: actor.requestId,
         clientRequestId: actor.clientRequestId ?? undefined,

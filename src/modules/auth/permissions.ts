@@ -136,3 +136,22 @@ export function canReviewOverlap(viewer: Viewer, programmeIds: readonly number[]
 export function mayReviewOverlaps(viewer: Viewer): boolean {
   return canWrite(viewer) && (isAnalyst(viewer) || isCoordinator(viewer));
 }
+
+/** What decides who may write a post: its kind, authoring organisation and programme. */
+export interface PostAccess {
+  /** True for a CALL (a programme's funding call). */
+  isCall: boolean;
+  organisationId: number;
+  programmeId: number | null;
+}
+
+/**
+ * Posts: verified members of the authoring organisation (an unverified membership could be a made-up
+ * association, see docs/security.md); a CALL only the coordinators of its programme; admins always.
+ */
+export function canWritePost(viewer: Viewer, post: PostAccess): boolean {
+  if (!canWrite(viewer)) return false;
+  if (isAdmin(viewer)) return true;
+  if (post.isCall) return post.programmeId !== null && viewer.coordinatedProgrammeIds.includes(post.programmeId);
+  return viewer.verifiedOrganisationIds.includes(post.organisationId);
+}

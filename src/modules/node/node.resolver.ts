@@ -14,6 +14,7 @@ import { Overlap, OverlapReview } from '../overlap/overlap.entity';
 import { readActivityByIds } from '../activity/activity.log';
 import { requestSql } from '../activity/activity.service';
 import { ActivityEvent } from '../activity/activity.types';
+import { postLoaders } from '../post/post.resolver';
 import { ExternalId } from '../organisation/external-id.entity';
 import {
   ProgrammeArea,
@@ -63,6 +64,8 @@ export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
       const byId = new Map(rows.map((row) => [row.id, ActivityEvent.from(row)]));
       return ids.map((id) => byId.get(String(id)) ?? null);
     })),
+  // Row-level security decides (silta_sees_post), as for `posts`.
+  Post: (ctx) => postLoaders.postsById(ctx),
   // Accounts and tokens are reachable only through `viewer`: the caller's own, nobody else's.
   Account: ({ loaders }) => loaders.get('accountsById', (em, viewer) => entityLoader(em, Account, 'id', { id: viewer.accountId ?? 0 })),
   ApiToken: ({ loaders }) =>

@@ -12,6 +12,8 @@ import type { EntityManager, Knex } from '@mikro-orm/postgresql';
 export interface SessionViewer {
   organisationIds: readonly number[];
   coordinatedProgrammeIds: readonly number[];
+  /** Organisations whose membership has been verified (posts for PARTNERS need one); none when left out. */
+  verifiedOrganisationIds?: readonly number[];
   /** Analysts and admins see draft and rejected projects everywhere. */
   seesAllProjects: boolean;
 }
@@ -31,11 +33,12 @@ export function knexOf(em: EntityManager): Knex {
  */
 export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0): Promise<void> {
   await em.execute(
-    `select set_config('silta.organisations', ?, true),
+    `select set_config('silta.organisations', ?, true), set_config('silta.verified_organisations', ?, true),
             set_config('silta.programmes', ?, true), set_config('silta.sees_all', ?, true), set_config('silta.writing', 'off', true),
             set_config('statement_timeout', ?, true)`,
     [
       intArray(viewer.organisationIds),
+      intArray(viewer.verifiedOrganisationIds ?? []),
       intArray(viewer.coordinatedProgrammeIds),
       viewer.seesAllProjects ? 'on' : 'off',
       String(Math.max(0, Math.trunc(statementTimeoutMs))),
