@@ -22,6 +22,7 @@ import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
+import { feedRoutes } from './modules/feed/feed.routes';
 import { corsMiddleware } from './web/cors';
 import { webRoutes } from './web/web.routes';
 
@@ -193,6 +194,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const cors = corsMiddleware(config.cors);
   if (cors) app.use(cors);
   app.use(webRoutes({ schema, introspection: config.introspection }));
+  // Atom feeds of the activity log, for readers that do not speak GraphQL (docs/api.md, "Feeds").
+  app.use(feedRoutes({ orm, authenticator, config }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });

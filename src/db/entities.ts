@@ -20,6 +20,7 @@ import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/auth/account.entity';
 import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from '../modules/overlap/overlap.entity';
 import { ActivityEvent } from '../modules/activity/activity-event.entity';
+import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 
@@ -58,4 +59,6 @@ export const entities = [
   OverlapTerm,
   OverlapState,
   ActivityEvent,
+  Webhook,
+  WebhookDelivery,
 ];
