@@ -23,6 +23,7 @@ import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/lim
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
 import { feedRoutes } from './modules/feed/feed.routes';
+import type { WebhookContext } from './modules/webhook/webhook.service';
 import { corsMiddleware } from './web/cors';
 import { webRoutes } from './web/web.routes';
 
@@ -39,7 +40,7 @@ export interface App {
 }
 
 /** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
-type AppContext = Context & LimitsContext;
+type AppContext = Context & LimitsContext & WebhookContext;
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -224,7 +225,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
       res.locals.limits = requestLimits;
-      return { ...context, limits: requestLimits };
+      return { ...context, limits: requestLimits, webhooks: config.webhooks };
     },
   });
   app.use(

@@ -30,6 +30,8 @@ import { ProjectMutationResolver } from './modules/project/project.mutations';
 import { ParticipationResolver, ProjectResolver } from './modules/project/project.resolver';
 import { VocabularyMutationResolver } from './modules/project/vocabulary.mutations';
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
+import { WebhookMutationResolver } from './modules/webhook/webhook.mutations';
+import { WebhookDeliveryResolver, WebhookResolver } from './modules/webhook/webhook.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
 import { ProgrammeSummaryResolver, SummaryResolver, ThemeSummaryResolver } from './modules/summary/summary.resolver';
 import { DateTime, outputErrorsAreInternal } from './shared/scalars';
@@ -71,6 +73,9 @@ export const resolvers = [
   ProjectOverlapEdgeResolver,
   ProjectOverlapResolver,
   OverlapMutationResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  WebhookMutationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

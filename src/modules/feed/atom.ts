@@ -36,6 +36,7 @@ export interface AtomFeed {
 }
 
 /** Characters XML 1.0 does not allow anywhere, escaped or not; lone surrogates are not text either. */
+// eslint-disable-next-line no-control-regex -- matching control characters is the point
 const NOT_XML = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** Text or attribute value, escaped for XML (quotes too, so it is safe in either place). */

@@ -1,6 +1,7 @@
 import { Entity, Enum, Index, ManyToOne, type Opt, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, ID, Int, ObjectType } from 'type-graphql';
 import { BaseEntity } from '../../shared/base.entity';
+import { toGlobalId } from '../../shared/relay/global-id';
 import { Node } from '../../shared/relay/node.interface';
 import { DateTime } from '../../shared/scalars';
 import { ActivityType } from '../activity/activity.enums';
@@ -66,7 +67,7 @@ export class Webhook extends BaseEntity {
 
   @Field(() => DateTime, { nullable: true, description: 'When the worker next tries (a retry after a failure waits); null while disabled.' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true, defaultRaw: 'now()' })
-  nextAttemptAt?: Date | null & Opt;
+  nextAttemptAt?: Date | null;
 
   /** A worker's claim: until then no other instance delivers for this hook. */
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
@@ -77,7 +78,7 @@ export class Webhook extends BaseEntity {
 }
 
 /** One delivery attempt, in the hook's delivery log (written by the worker as the database owner). */
-@ObjectType({ description: 'One attempt to deliver one event to a webhook.' })
+@ObjectType({ implements: Node, description: 'One attempt to deliver one event to a webhook.' })
 @Entity()
 @Index({ name: 'webhook_delivery_webhook_order_idx', expression: 'create index "webhook_delivery_webhook_order_idx" on "webhook_delivery" ("webhook_id", "id" desc)' })
 export class WebhookDelivery {
@@ -133,4 +134,9 @@ export class WebhookDelivery {
   @Field(() => DateTime, { nullable: true, description: 'When this event will be tried again; null after a success or when the hook was disabled.' })
   @Property({ type: 'datetime', columnType: 'timestamptz', nullable: true })
   nextAttemptAt?: Date | null;
+
+  @Field(() => ID, { name: 'id', description: 'Opaque global identifier, usable with `node(id:)`.' })
+  get globalId(): string & Opt {
+    return toGlobalId('WebhookDelivery', this.id);
+  }
 }

@@ -12,7 +12,9 @@ export function generateSigningSecret(): string {
 }
 
 export function signature(secret: string, timestamp: number, body: string): string {
-  return `sha256=${createHmac('sha256', secret).update(`${timestamp}.${body}`, 'utf8').digest('hex')}`;
+  const mac = createHmac('sha256', secret);
+  mac.update(`${timestamp}.${body}`, 'utf8');
+  return `sha256=${mac.digest('hex')}`;
 }
 
 /**
