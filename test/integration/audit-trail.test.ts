@@ -70,7 +70,11 @@ async function fixture() {
   const ceiling = await sqlOne(`insert into programme_ceiling (programme_id, sources, annual_amount) values (?, '{ESR}', 300000) returning id`, [programme.id]);
   const participation = await sqlOne(`select id from participation where project_id = ? and organisation_id = ?`, [project.id, partner.id]);
   const line = await sqlOne(`select id from funding_line where project_id = ?`, [project.id]);
-  return { programme, organisation, partner, project, account, ceiling, participation, line };
+  const webhook = await sqlOne(
+    `insert into webhook (account_id, url, filter, signing_secret) values ((select id from account where name = 'Ylläpitäjä'), ?, '{}', 'whsec_test') returning id`,
+    [`https://hooks.example.fi/${n}`],
+  );
+  return { programme, organisation, partner, project, account, ceiling, participation, line, webhook };
 }
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
@@ -191,6 +195,19 @@ const CASES: Record<string, (f: Fixture) => RemovalCase> = {
   }),
 };
 
+CASES.deleteWebhook = (f) => ({
+  inputType: 'DeleteWebhookInput',
+  input: { id: toGlobalId('Webhook', f.webhook.id as number) },
+  removed: [
+    {
+      entityType: 'Webhook',
+      select: 'select * from webhook where id = ?',
+      params: [f.webhook.id],
+      before: (row) => ({ account: row.account_id, url: row.url, status: row.status }),
+    },
+  ],
+});
+
 /** Mutations that only create or change rows; each new mutation must be put here or in CASES. */
 const NEVER_REMOVE = [
   'addOrganisationMember',
@@ -205,6 +222,7 @@ const NEVER_REMOVE = [
   'createProject',
   'createTargetGroup',
   'createTheme',
+  'registerWebhook',
   'reviewOverlap',
   'revokeApiToken',
   'setProgrammeArea',
@@ -214,6 +232,7 @@ const NEVER_REMOVE = [
   'updateProgramme',
   'updateTargetGroup',
   'updateTheme',
+  'updateWebhook',
   'verifyOrganisationMember',
 ];
 

@@ -92,6 +92,15 @@ function entryOf(row: ActivityRow, base: string, tagAuthority: string): AtomEntr
   };
 }
 
+/** RFC 9110 If-None-Match: any listed tag (weak or strong) equal to ours, or `*`. */
+function notModified(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(',').some((tag) => {
+    const trimmed = tag.trim();
+    return trimmed === '*' || trimmed.replace(/^W\//, '') === etag;
+  });
+}
+
 /** `GET /feeds/activity.atom?…`: the newest activity matching the filter, as Atom 1.0. */
 export function feedRoutes(options: FeedOptions): Router {
   const router = express.Router();
@@ -130,7 +139,7 @@ export function feedRoutes(options: FeedOptions): Router {
         'cache-control': `${viewer.accountId === null ? 'public' : 'private'}, max-age=60`,
         vary: 'Authorization',
       });
-      if (req.fresh) {
+      if (notModified(req.headers['if-none-match'], etag)) {
         res.status(304).end();
         return;
       }
