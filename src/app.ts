@@ -6,7 +6,6 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import type { Logger } from 'pino';
 import type { Config } from './config';
 import { createContext, type Context } from './context';
@@ -15,10 +14,11 @@ import { pendingMigrations } from './db/migrations';
 import { buildSiltaSchema } from './schema';
 import type { RequestTransaction } from './shared/db/request-transaction';
 import { ErrorCode } from './shared/errors';
+import { CLIENT_CODES, formatSiltaError } from './shared/format-error';
 import { requestInputPlugin } from './shared/input/request-input';
 import { clientKey, costLimitPlugin, costSoFar, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
 import { LeakyBuckets } from './shared/limits/leaky-bucket';
-import { LimitCode, limitCodeOf } from './shared/limits/limits.errors';
+import { LimitCode } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
@@ -26,6 +26,8 @@ import { feedRoutes } from './modules/feed/feed.routes';
 import type { WebhookContext } from './modules/webhook/webhook.service';
 import { corsMiddleware } from './web/cors';
 import { webRoutes } from './web/web.routes';
+import { startSubscriptionServer } from './web/subscriptions';
+import { ActivityNotifier } from './modules/activity/activity.notifier';
 
 export interface AppOptions {
   orm: MikroORM;
@@ -49,38 +51,6 @@ function clientRequestIdOf(req: http.IncomingMessage): string | null {
   const given = req.headers['x-request-id'];
   return typeof given === 'string' && CLIENT_REQUEST_ID.test(given) ? given : null;
 }
-/** Codes that describe the client's request; anything else is masked as an internal error. */
-const CLIENT_CODES = new Set<string>([
-  ErrorCode.BAD_USER_INPUT,
-  ErrorCode.UNAUTHENTICATED,
-  ErrorCode.FORBIDDEN,
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-  ...Object.values(LimitCode),
-]);
-
-function isClientError(error: GraphQLFormattedError): boolean {
-  return CLIENT_CODES.has(String(error.extensions?.code ?? ''));
-}
-
-/** Apollo re-codes validation and parse errors; a limit's rejection gets its own code back. */
-function withLimitCode(formatted: GraphQLFormattedError, error: unknown, maxTokens: number): GraphQLFormattedError {
-  const code = limitCodeOf(error);
-  if (!code) return formatted;
-  // graphql-js's own wording for this one is garbled ("more that N tokens").
-  const message = code === LimitCode.TOO_MANY_TOKENS ? `The document has more than ${maxTokens} tokens; parsing stopped there.` : formatted.message;
-  return { ...formatted, message, extensions: { ...formatted.extensions, code } };
-}
-
-/** Without introspection, "Did you mean …?" would leak the schema one field name at a time. */
-function withoutSuggestions(formatted: GraphQLFormattedError): GraphQLFormattedError {
-  return { ...formatted, message: formatted.message.replace(/ ?Did you mean .+?\?/g, '') };
-}
-
 /** Masks unexpected errors (no stack, no SQL) and logs them with the request ID. */
 function errorLoggingPlugin(): ApolloServerPlugin<Context> {
   return {
@@ -135,6 +105,10 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   const { limits } = config;
   const buckets = new LeakyBuckets({ capacity: limits.budget, leakPerSecond: limits.leakPerSecond, maxBuckets: limits.maxBuckets });
+  // Subscriptions: one LISTEN connection wakes this instance's subscribers; the log is the truth.
+  const notifier = new ActivityNotifier(orm.config.get('clientUrl') as string, logger);
+  await notifier.start();
+  const subscriptions = startSubscriptionServer({ httpServer, schema, orm, authenticator, notifier, buckets, config, logger });
 
   const apollo = new ApolloServer<AppContext>({
     schema,
@@ -151,6 +125,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     validationRules: staticLimitRules(limits),
     plugins: [
       ApolloServerPluginDrainHttpServer({ httpServer }),
+      // Stopping closes the WebSocket subscriptions too (clients resume from their last cursor elsewhere).
+      { async serverWillStart() { return { async drainServer() { await subscriptions.dispose(); } }; } },
       // Apollo's own landing page (Sandbox) loads from a CDN; webRoutes serves an explorer that works offline.
       ApolloServerPluginLandingPageDisabled(),
       errorLoggingPlugin(),
@@ -159,17 +135,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       // After the cost plugin: a client over budget hears so first; a refusal here is still charged.
       requestInputPlugin<AppContext>(),
     ],
-    formatError: (given, error) => {
-      const formatted = withLimitCode(given, error, limits.maxTokens);
-      if (isClientError(formatted)) return config.introspection ? formatted : withoutSuggestions(formatted);
-      const original = error instanceof GraphQLError ? error : undefined;
-      return {
-        message: 'Internal server error',
-        locations: formatted.locations,
-        path: formatted.path ?? original?.path,
-        extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR },
-      };
-    },
+    formatError: (given, error) => formatSiltaError(given, error, { introspection: config.introspection, maxTokens: limits.maxTokens }),
   });
   await apollo.start();
 
@@ -266,6 +232,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       const timer = setTimeout(() => httpServer.closeAllConnections(), config.shutdownTimeoutMs);
       try {
         await apollo.stop();
+        await notifier.stop();
         // Requests the timeout answered may still be executing; they need the database until they end.
         await inFlight.settled(config.shutdownTimeoutMs - (Date.now() - started));
       } finally {

@@ -1,3 +1,5 @@
+import { createPubSub } from '@graphql-yoga/subscription';
+import { ActivityResolver } from './modules/activity/activity.resolver';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { FundingMutationResolver } from './modules/funding/funding.mutations';
@@ -73,6 +75,7 @@ export const resolvers = [
   ProjectOverlapEdgeResolver,
   ProjectOverlapResolver,
   OverlapMutationResolver,
+  ActivityResolver,
   WebhookResolver,
   WebhookDeliveryResolver,
   WebhookMutationResolver,
@@ -85,6 +88,10 @@ export function buildSiltaSchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
     resolvers,
     scalarsMap: [{ type: Date, scalar: DateTime }],
+    // type-graphql requires a PubSub as soon as there is a subscription, for topic-based ones. Silta's
+    // only subscription has its own source (the activity log, activity.stream.ts), so nothing is ever
+    // published here; it is a real in-process PubSub all the same, ready for topic subscriptions.
+    pubSub: createPubSub(),
     // Arguments are validated by the services, which know the argument names and codes to report.
     validate: false,
   })
@@ -97,6 +104,11 @@ export function buildSiltaSchema(): Promise<GraphQLSchema> {
 function describeRoots(schema: GraphQLSchema): GraphQLSchema {
   const query = schema.getQueryType();
   const mutation = schema.getMutationType();
+  const subscription = schema.getSubscriptionType();
+  if (subscription) {
+    subscription.description =
+      'Following the graph as it changes, over WebSocket (graphql-ws) on /graphql: send the API token in `connection_init` as `{ "authorization": "Bearer …" }`.';
+  }
   if (query) {
     query.description =
       'Reading the graph: organisations, programmes, projects and funding of Kake (urban) and Leader (rural), with Finnish reference geography. Anonymous callers see published data; signing in shows more (see `viewer`).';

@@ -19,7 +19,7 @@ import { TargetGroup, Theme } from '../modules/project/vocabulary.entity';
 import { AuditEvent } from '../modules/audit/audit-event.entity';
 import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/auth/account.entity';
 import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from '../modules/overlap/overlap.entity';
-import { ActivityEvent } from '../modules/activity/activity-event.entity';
+import { ActivityEventRecord } from '../modules/activity/activity-event.entity';
 import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
@@ -58,7 +58,7 @@ export const entities = [
   OverlapDirty,
   OverlapTerm,
   OverlapState,
-  ActivityEvent,
+  ActivityEventRecord,
   Webhook,
   WebhookDelivery,
 ];

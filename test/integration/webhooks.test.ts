@@ -75,7 +75,7 @@ async function until<T>(what: string, check: () => Promise<T | undefined | false
 }
 
 const REGISTER = `mutation($input: RegisterWebhookInput!) {
-  registerWebhook(input: $input) { secret webhook { id url status description filter { kinds schemes programmes organisations postalCodes crossDivideOnly } } userErrors { field code message } }
+  registerWebhook(input: $input) { secret webhook { id url status description filter { kinds schemes programmes organisations projects postalCodes crossDivideOnly } } userErrors { field code message } }
 }`;
 
 const DELIVERIES = `query($id: ID!) {
@@ -177,7 +177,7 @@ describe('deliveries', () => {
     const registered = await register(coordinator, { url: target.url, description: 'Kake-tapahtumat', filter: { schemes: ['KAKE'], kinds: ['PROJECT_CREATED'], programmes: [programme] } });
     expect(registered.userErrors).toEqual([]);
     expect(registered.secret).toMatch(/^whsec_/);
-    expect(registered.webhook).toMatchObject({ status: 'ACTIVE', description: 'Kake-tapahtumat', filter: { kinds: ['PROJECT_CREATED'], schemes: ['KAKE'], programmes: [programme], organisations: [], postalCodes: [], crossDivideOnly: false } });
+    expect(registered.webhook).toMatchObject({ status: 'ACTIVE', description: 'Kake-tapahtumat', filter: { kinds: ['PROJECT_CREATED'], schemes: ['KAKE'], programmes: [programme], organisations: [], projects: [], postalCodes: [], crossDivideOnly: false } });
 
     const created = await project();
     const [hit] = await until('a delivery', () => target.hits.length > 0 && target.hits);

@@ -42,6 +42,8 @@ export interface TestApp {
   orm: MikroORM;
   /** The URL of the unprivileged role the app serves requests as. */
   servingUrl: string;
+  /** The name of its database (shared with `sameDatabaseAs`). */
+  database: string;
   /** POSTs a GraphQL operation and returns the parsed body with the HTTP status. */
   gql<T = Record<string, any>>(
     query: string,
@@ -81,13 +83,16 @@ export interface TestAppOptions {
   overlapWorker?: boolean;
   /** Run a webhook delivery worker (as `npm start` does) with the app's webhook settings. */
   webhookWorker?: boolean;
+  /** A second instance on the database of this one (as two Silta instances behind a load balancer); it does not drop it. */
+  sameDatabaseAs?: TestApp;
 }
 
 /** A database of this file's own (cloned from a template) and the app on a free port, over real HTTP. */
 export async function startTestApp(template: Template = 'demo', configOverrides: Partial<Config> = {}, options: TestAppOptions = {}): Promise<TestApp> {
-  const database = `silta_test_${randomBytes(6).toString('hex')}`;
+  const shared = options.sameDatabaseAs;
+  const database = shared ? shared.database : `silta_test_${randomBytes(6).toString('hex')}`;
   const source = testEnv(template === 'demo' ? 'demoTemplate' : 'emptyTemplate');
-  await admin((client) => client.query(`create database "${database}" template "${source}"`));
+  if (!shared) await admin((client) => client.query(`create database "${database}" template "${source}"`));
   const logger = options.logTo
     ? createLogger(options.logLevel ?? 'trace', options.logTo)
     : createLogger(process.env.TEST_LOG_LEVEL ?? 'silent');
@@ -117,6 +122,7 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
     url,
     orm,
     servingUrl,
+    database,
     async gql(query, variables, options) {
       if (process.env.TEST_LOG_SQL) console.error('=== request');
       const response = await fetch(`${url}/graphql`, {
@@ -162,6 +168,7 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
       await webhookWorker?.stop();
       await servingOrm.close(true);
       await orm.close(true);
+      if (shared) return;
       await admin((client) => client.query(`drop database if exists "${database}" with (force)`));
       await dropAppRole(testEnv('serverUrl'), database);
     },

@@ -10,9 +10,9 @@ import { ActivityType } from './activity.enums';
  * (docs/activity.md has the argument). Row-level security shows an event exactly to those who see
  * what it is about.
  */
-@Entity()
+@Entity({ tableName: 'activity_event' })
 @Index({ name: 'activity_event_position_idx', expression: 'create index "activity_event_position_idx" on "activity_event" ("xid", "id")' })
-export class ActivityEvent {
+export class ActivityEventRecord {
   @PrimaryKey({ type: 'bigint', autoincrement: true })
   id!: string;
 

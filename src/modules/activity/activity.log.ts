@@ -90,6 +90,29 @@ export function conditionsSql(conditions: ActivityConditions, from: number): { s
   return { sql: parts.length ? parts.join(' and ') : 'true', params };
 }
 
+const COLUMNS = `e.id::text as id, e.xid::text as xid, occurred_at, type, entity_type, entity_id, project_id, overlap_a, overlap_b, post_id,
+  project_ids, organisation_ids, programme_ids, schemes, postal_codes, cross_divide, payload`;
+
+/** The last `limit` matching events before `before` (or before the horizon), oldest first: paging backwards. */
+export async function readActivityBefore(run: RunSql, before: ActivityPosition | null, conditions: ActivityConditions, limit: number): Promise<ActivityRow[]> {
+  const filter = conditionsSql(conditions, 4);
+  const rows = await run<ActivityRow>(
+    `select ${COLUMNS} from activity_event e
+      where ($1::text is null or (e.xid, e.id) < ($1::xid8, $2::bigint))
+        and e.xid < pg_snapshot_xmin(pg_current_snapshot())
+        and ${filter.sql}
+      order by e.xid desc, e.id desc
+      limit $3`,
+    [before?.xid ?? null, before?.id ?? null, limit, ...filter.params],
+  );
+  return rows.reverse();
+}
+
+/** Events by ID (those the reader may see, below the horizon). */
+export async function readActivityByIds(run: RunSql, ids: readonly string[]): Promise<ActivityRow[]> {
+  return run<ActivityRow>(`select ${COLUMNS} from activity_event e where e.id = any($1::bigint[]) and e.xid < pg_snapshot_xmin(pg_current_snapshot())`, [ids]);
+}
+
 /**
  * Up to `limit` events after `after` that match, in log order, below the oldest running
  * transaction. Runs in the caller's transaction, as the caller's viewer.
@@ -97,13 +120,14 @@ export function conditionsSql(conditions: ActivityConditions, from: number): { s
 export async function readActivity(run: RunSql, after: ActivityPosition, conditions: ActivityConditions, limit: number): Promise<ActivityRow[]> {
   const filter = conditionsSql(conditions, 4);
   return run<ActivityRow>(
-    `select id::text, xid::text, occurred_at, type, entity_type, entity_id, project_id, overlap_a, overlap_b, post_id,
+    // Ordered by the columns themselves (e.xid, e.id), not by the text columns of the same names.
+    `select e.id::text as id, e.xid::text as xid, occurred_at, type, entity_type, entity_id, project_id, overlap_a, overlap_b, post_id,
             project_ids, organisation_ids, programme_ids, schemes, postal_codes, cross_divide, payload
-       from activity_event
-      where (xid, id) > ($1::xid8, $2::bigint)
-        and xid < pg_snapshot_xmin(pg_current_snapshot())
+       from activity_event e
+      where (e.xid, e.id) > ($1::xid8, $2::bigint)
+        and e.xid < pg_snapshot_xmin(pg_current_snapshot())
         and ${filter.sql}
-      order by xid, id
+      order by e.xid, e.id
       limit $3`,
     [after.xid, after.id, limit, ...filter.params],
   );
@@ -126,4 +150,12 @@ export function runOnKnex(raw: (sql: string, bindings: unknown[]) => Promise<{ r
     });
     return (await raw(text, bindings)).rows as R[];
   };
+}
+
+/** How many events match (that the reader may see), below the same horizon as readActivity. */
+export async function countActivity(run: RunSql, conditions: ActivityConditions): Promise<number> {
+  const filter = conditionsSql(conditions, 1);
+  const rows = await run<{ n: string }>(
+    `select count(*) as n from activity_event where xid < pg_snapshot_xmin(pg_current_snapshot()) and ${filter.sql}`, filter.params);
+  return Number(rows[0].n);
 }

@@ -1,7 +1,10 @@
 /**
  * The activity filter of feeds and webhooks, checked (pure: no ORM, no GraphQL): kinds, schemes,
- * programmes and organisations (global IDs), postal codes and crossDivideOnly, each list matching any
- * of its values and all given conditions together, as in `activity(filter:)`. A webhook stores the
+ * programmes, organisations and projects (global IDs), postal codes and crossDivideOnly, each list
+ * matching any of its values and all given conditions together, as `activity(filter:)` takes them
+ * (the same `ActivityFilter` input for webhooks). Unlike `activityConditions`, it reports every
+ * problem at once (mutations return them all as userErrors) and checks enum names (the feed's
+ * query string has no GraphQL to do it). A webhook stores the
  * checked form; the log reads it through `conditionsSql` (src/modules/activity/activity.log.ts).
  */
 import type { ActivityConditions } from '../activity/activity.log';
@@ -18,6 +21,7 @@ export interface ActivityFilterValues {
   schemes?: readonly string[] | null;
   programmes?: readonly string[] | null;
   organisations?: readonly string[] | null;
+  projects?: readonly string[] | null;
   postalCodes?: readonly string[] | null;
   crossDivideOnly?: boolean | null;
 }
@@ -28,6 +32,7 @@ export interface StoredActivityFilter {
   schemes?: Scheme[];
   programmeIds?: number[];
   organisationIds?: number[];
+  projectIds?: number[];
   postalCodes?: string[];
   crossDivideOnly?: boolean;
 }
@@ -85,6 +90,7 @@ export function checkActivityFilter(values: ActivityFilterValues): FilterCheck {
   });
   const programmeIds = list('programmes', values.programmes, id('Programme'));
   const organisationIds = list('organisations', values.organisations, id('Organisation'));
+  const projectIds = list('projects', values.projects, id('Project'));
   const postalCodes = list('postalCodes', values.postalCodes, (value, field) => {
     if (/^\d{5}$/.test(value)) return value;
     problems.push({ field, message: `A postal code has five digits, e.g. "70100"; got ${quote(value)}` });
@@ -95,6 +101,7 @@ export function checkActivityFilter(values: ActivityFilterValues): FilterCheck {
   if (schemes) filter.schemes = schemes;
   if (programmeIds) filter.programmeIds = programmeIds;
   if (organisationIds) filter.organisationIds = organisationIds;
+  if (projectIds) filter.projectIds = projectIds;
   if (postalCodes) filter.postalCodes = postalCodes;
   if (values.crossDivideOnly) filter.crossDivideOnly = true;
   return { filter, problems: [] };
@@ -107,6 +114,7 @@ export function conditionsOf(filter: StoredActivityFilter): ActivityConditions {
     schemes: filter.schemes,
     programmeIds: filter.programmeIds,
     organisationIds: filter.organisationIds,
+    projectIds: filter.projectIds,
     postalCodes: filter.postalCodes,
     crossDivideOnly: filter.crossDivideOnly,
   };
@@ -119,6 +127,7 @@ export function filterValuesOf(filter: StoredActivityFilter): Required<{ [K in k
     schemes: filter.schemes ?? [],
     programmes: (filter.programmeIds ?? []).map((key) => toGlobalId('Programme', key)),
     organisations: (filter.organisationIds ?? []).map((key) => toGlobalId('Organisation', key)),
+    projects: (filter.projectIds ?? []).map((key) => toGlobalId('Project', key)),
     postalCodes: filter.postalCodes ?? [],
     crossDivideOnly: filter.crossDivideOnly ?? false,
   };
@@ -134,6 +143,8 @@ const QUERY_NAMES: Record<string, keyof ActivityFilterValues> = {
   programmes: 'programmes',
   organisation: 'organisations',
   organisations: 'organisations',
+  project: 'projects',
+  projects: 'projects',
   postalCode: 'postalCodes',
   postalCodes: 'postalCodes',
   crossDivideOnly: 'crossDivideOnly',
@@ -169,7 +180,7 @@ export function filterValuesFromQuery(params: URLSearchParams, allowed: readonly
 export function canonicalQuery(filter: StoredActivityFilter): string {
   const values = filterValuesOf(filter);
   const parts: string[] = [];
-  for (const key of ['kinds', 'schemes', 'programmes', 'organisations', 'postalCodes'] as const) {
+  for (const key of ['kinds', 'schemes', 'programmes', 'organisations', 'projects', 'postalCodes'] as const) {
     const list = [...values[key]].sort();
     if (list.length) parts.push(`${key}=${list.map(encodeURIComponent).join(',')}`);
   }

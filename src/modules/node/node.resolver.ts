@@ -1,4 +1,4 @@
-import type DataLoader from 'dataloader';
+import DataLoader from 'dataloader';
 import { Arg, Ctx, ID, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { badUserInput } from '../../shared/errors';
@@ -12,6 +12,9 @@ import { canReadHistory } from '../auth/permissions';
 import { ContactPerson } from '../organisation/contact-person.entity';
 import { Webhook, WebhookDelivery } from '../webhook/webhook.entity';
 import { Overlap, OverlapReview } from '../overlap/overlap.entity';
+import { readActivityByIds } from '../activity/activity.log';
+import { requestSql } from '../activity/activity.service';
+import { ActivityEvent } from '../activity/activity.types';
 import { ExternalId } from '../organisation/external-id.entity';
 import {
   ProgrammeArea,
@@ -54,6 +57,13 @@ export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
   // the viewer may not see, or a review the viewer may not read, is null.
   Overlap: ({ loaders }) => loaders.get('overlapsById', (em) => entityLoader(em, Overlap, 'id')),
   OverlapReview: ({ loaders }) => loaders.get('overlapReviewsById', (em) => entityLoader(em, OverlapReview, 'id')),
+  // Row-level security decides, as for `activity`.
+  ActivityEvent: ({ loaders, em }) =>
+    loaders.get('activityEventsById', () => new DataLoader<number | string, object | null>(async (ids) => {
+      const rows = await readActivityByIds(requestSql(em), ids.map(String));
+      const byId = new Map(rows.map((row) => [row.id, ActivityEvent.from(row)]));
+      return ids.map((id) => byId.get(String(id)) ?? null);
+    })),
   // Accounts and tokens are reachable only through `viewer`: the caller's own, nobody else's.
   Account: ({ loaders }) => loaders.get('accountsById', (em, viewer) => entityLoader(em, Account, 'id', { id: viewer.accountId ?? 0 })),
   ApiToken: ({ loaders }) =>

@@ -48,7 +48,7 @@ function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
 async function loadParts(db: Queryable, where: string, params: unknown[]): Promise<Parts> {
   // One after another: the engine works on one connection (node-postgres would queue them anyway).
   const roles = await db.query<{ project_id: number; organisation_id: number; role: RoleCode }>(
-    `select project_id, organisation_id, role from participation where role <> 'FUNDER' and ${where}`, params);
+    `select project_id, organisation_id, role from participation where role <> 'FUNDER' and ${where} order by project_id, organisation_id`, params);
   const locations = await db.query<{ project_id: number; postal_code: string; municipality_code: string }>(
     `select l.project_id, l.postal_code, a.municipality_code from project_location l join postal_area a on a.postal_code = l.postal_code where ${where.replace(/project_id/g, 'l.project_id')}`, params);
   const themes = await db.query<{ project_id: number; code: string }>(
@@ -56,7 +56,7 @@ async function loadParts(db: Queryable, where: string, params: unknown[]): Promi
   const targetGroups = await db.query<{ project_id: number; code: string }>(
     `select x.project_id, t.code from project_target_group x join target_group t on t.id = x.target_group_id where ${where.replace(/project_id/g, 'x.project_id')}`, params);
   const granted = await db.query<{ project_id: number; source: string; cents: string }>(
-    `select project_id, source, round(sum(granted) * 100)::bigint as cents from funding_line where ${where} group by project_id, source having sum(granted) > 0`, params);
+    `select project_id, source, round(sum(granted) * 100)::bigint as cents from funding_line where ${where} group by project_id, source having sum(granted) > 0 order by project_id, source`, params);
   const parts: Parts = { roles: new Map(), locations: new Map(), themes: new Map(), targetGroups: new Map(), granted: new Map() };
   const rank: Record<RoleCode, number> = { LEAD: 3, SUB_GRANTEE: 2, PARTNER: 1, FUNDER: 0 };
   for (const row of roles.rows) {

@@ -110,14 +110,16 @@ export function periodOverlap(a: { start: string; end: string | null }, b: { sta
 export function amountMatch(a: ReadonlyMap<string, number>, b: ReadonlyMap<string, number>): Measures['amount'] {
   let best: Measures['amount'] = null;
   const rank = (source: string) => (EU_FUNDS.has(source) ? 0 : 1);
+  // Deterministic whatever the maps' order: EU funds first, then the closest, then by source names.
+  const better = (x: NonNullable<Measures['amount']>, y: NonNullable<Measures['amount']>) =>
+    rank(x.a[0]) + rank(x.b[0]) - (rank(y.a[0]) + rank(y.b[0])) || x.difference - y.difference || `${x.a[0]}/${x.b[0]}`.localeCompare(`${y.a[0]}/${y.b[0]}`);
   for (const [sa, va] of a) {
     for (const [sb, vb] of b) {
       if (va <= 0 || vb <= 0) continue;
       const difference = Math.abs(va - vb) / Math.max(va, vb);
       if (difference > 0.01) continue;
-      if (!best || rank(sa) + rank(sb) < rank(best.a[0]) + rank(best.b[0]) || (rank(sa) + rank(sb) === rank(best.a[0]) + rank(best.b[0]) && difference < best.difference)) {
-        best = { a: [sa, va], b: [sb, vb], difference };
-      }
+      const candidate = { a: [sa, va] as [string, number], b: [sb, vb] as [string, number], difference };
+      if (!best || better(candidate, best) < 0) best = candidate;
     }
   }
   return best;

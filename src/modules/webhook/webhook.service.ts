@@ -7,7 +7,7 @@ import { canWrite, isCoordinator, type Viewer } from '../auth/viewer';
 import { checkActivityFilter, type StoredActivityFilter } from '../feed/activity-filter';
 import { Webhook, WebhookDelivery } from './webhook.entity';
 import { parseTargetUrl, RefusedTarget, resolveTarget, type Resolver, type TargetPolicy } from './webhook.http';
-import type { WebhookFilterInput } from './webhook.types';
+import type { ActivityFilter } from '../activity/activity.types';
 
 /** What webhook resolvers need beyond the request context: the operator's target policy. */
 export interface WebhookContext {
@@ -28,7 +28,7 @@ export function mayRegisterWebhooks(viewer: Viewer): boolean {
 }
 
 /** The filter input, checked, with problems as userErrors under `input.filter`. */
-export function checkWebhookFilter(input: WebhookFilterInput | null | undefined, errors: UserError[]): StoredActivityFilter | null {
+export function checkWebhookFilter(input: ActivityFilter | null | undefined, errors: UserError[]): StoredActivityFilter | null {
   const checked = checkActivityFilter(input ?? {});
   for (const problem of checked.problems) errors.push(userError(UserErrorCode.INVALID_VALUE, `input.filter.${problem.field}`, problem.message));
   return checked.filter;

@@ -3,29 +3,9 @@ import { UserError } from '../../shared/mutations/user-error';
 import { MutationPayload } from '../../shared/mutations/payload';
 import { ConnectionType } from '../../shared/relay/connection';
 import { ActivityType } from '../activity/activity.enums';
+import { ActivityFilter } from '../activity/activity.types';
 import { Scheme } from '../programme/programme.enums';
 import { Webhook, WebhookDelivery } from './webhook.entity';
-
-@InputType({ description: 'Which activity events a webhook receives; all given conditions must hold, each list matching any of its values. Empty: every event the account may see.' })
-export class WebhookFilterInput {
-  @Field(() => [ActivityType], { nullable: true, description: 'Only events of these kinds.' })
-  kinds?: ActivityType[] | null;
-
-  @Field(() => [Scheme], { nullable: true, description: 'Only events about projects of programmes of these schemes.' })
-  schemes?: Scheme[] | null;
-
-  @Field(() => [ID], { nullable: true, description: 'Only events about these programmes (Programme IDs, at most 100).' })
-  programmes?: string[] | null;
-
-  @Field(() => [ID], { nullable: true, description: 'Only events about projects these organisations take part in (Organisation IDs, at most 100).' })
-  organisations?: string[] | null;
-
-  @Field(() => [String], { nullable: true, description: 'Only events about projects in these postal-code areas (postinumero, five digits).' })
-  postalCodes?: string[] | null;
-
-  @Field(() => Boolean, { nullable: true, description: 'True: only events that concern both a Kake and a Leader project (overlaps across the urban–rural divide).' })
-  crossDivideOnly?: boolean | null;
-}
 
 @ObjectType({ description: 'The filter of a webhook, as registered.', simpleResolvers: true })
 export class WebhookFilter {
@@ -41,6 +21,9 @@ export class WebhookFilter {
   @Field(() => [ID], { description: 'Organisation IDs; empty: any.' })
   organisations!: string[];
 
+  @Field(() => [ID], { description: 'Project IDs; empty: any.' })
+  projects!: string[];
+
   @Field(() => [String], { description: 'Postal codes; empty: any.' })
   postalCodes!: string[];
 
@@ -53,8 +36,8 @@ export class RegisterWebhookInput {
   @Field(() => String, { description: 'Where to POST events: an http(s) URL on a public address (loopback, private and link-local addresses are refused).' })
   url!: string;
 
-  @Field(() => WebhookFilterInput, { nullable: true, description: 'Which events; by default every event the account may see.' })
-  filter?: WebhookFilterInput | null;
+  @Field(() => ActivityFilter, { nullable: true, description: 'Which events; by default every event the account may see.' })
+  filter?: ActivityFilter | null;
 
   @Field(() => String, { nullable: true, description: 'What the hook is for (at most 500 characters).' })
   description?: string | null;
@@ -68,8 +51,8 @@ export class UpdateWebhookInput {
   @Field(() => String, { nullable: true, description: 'A new URL (checked as in registerWebhook).' })
   url?: string | null;
 
-  @Field(() => WebhookFilterInput, { nullable: true, description: 'A new filter; it applies from the next event on.' })
-  filter?: WebhookFilterInput | null;
+  @Field(() => ActivityFilter, { nullable: true, description: 'A new filter; it applies from the next event on.' })
+  filter?: ActivityFilter | null;
 
   @Field(() => String, { nullable: true, description: 'A new description.' })
   description?: string | null;
