@@ -8,6 +8,7 @@ import { Migration20261130114830_audit_client_request_id } from './Migration2026
 import { Migration20261130120102_membership_verification } from './Migration20261130120102_membership_verification';
 import { Migration20261130140050_overlaps } from './Migration20261130140050_overlaps';
 import { Migration20261130145009_activity_log } from './Migration20261130145009_activity_log';
+import { Migration20261130145412_rate_buckets } from './Migration20261130145412_rate_buckets';
 import { Migration20261130145741_webhooks } from './Migration20261130145741_webhooks';
 
 export const migrationsList: MigrationObject[] = [
@@ -19,5 +20,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130120102_membership_verification', class: Migration20261130120102_membership_verification },
   { name: 'Migration20261130140050_overlaps', class: Migration20261130140050_overlaps },
   { name: 'Migration20261130145009_activity_log', class: Migration20261130145009_activity_log },
+  { name: 'Migration20261130145412_rate_buckets', class: Migration20261130145412_rate_buckets },
   { name: 'Migration20261130145741_webhooks', class: Migration20261130145741_webhooks },
 ];

@@ -17,7 +17,7 @@ import { ErrorCode } from './shared/errors';
 import { CLIENT_CODES, formatSiltaError } from './shared/format-error';
 import { requestInputPlugin } from './shared/input/request-input';
 import { clientKey, costLimitPlugin, costSoFar, type LimitsContext, type RequestLimits } from './shared/limits/cost-plugin';
-import { LeakyBuckets } from './shared/limits/leaky-bucket';
+import { createBudgetStore } from './shared/limits/create-budget-store';
 import { LimitCode } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
@@ -104,7 +104,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   // Behind a reverse proxy, the client IP (anonymous rate limiting) comes from X-Forwarded-For.
   if (config.trustProxyHops > 0) app.set('trust proxy', config.trustProxyHops);
   const { limits } = config;
-  const buckets = new LeakyBuckets({ capacity: limits.budget, leakPerSecond: limits.leakPerSecond, maxBuckets: limits.maxBuckets });
+  // The shared store connects as the serving role too, on a pool of its own (see PostgresBudgetStore).
+  const buckets = createBudgetStore(limits, orm.config.get('clientUrl') as string, logger);
   // Subscriptions: one LISTEN connection wakes this instance's subscribers; the log is the truth.
   const notifier = new ActivityNotifier(orm.config.get('clientUrl') as string, logger);
   await notifier.start();
@@ -237,6 +238,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
         await inFlight.settled(config.shutdownTimeoutMs - (Date.now() - started));
       } finally {
         clearTimeout(timer);
+        await buckets.close();
       }
     },
   };

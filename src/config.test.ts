@@ -26,6 +26,7 @@ describe('loadConfig', () => {
         budget: 100_000,
         leakPerSecond: 1000,
         maxBuckets: 100_000,
+        store: { kind: 'postgres', poolMax: 4 },
         maxBodyBytes: 1_048_576,
         requestTimeoutMs: 15_000,
       },
@@ -133,6 +134,13 @@ describe('loadConfig', () => {
     });
   });
 
+  it('keeps the cost budget in PostgreSQL, in Redis when REDIS_URL is set, or in memory when asked', () => {
+    expect(loadConfig({ RATE_LIMIT_DB_POOL_MAX: '2' }).limits.store).toEqual({ kind: 'postgres', poolMax: 2 });
+    expect(loadConfig({ REDIS_URL: 'redis://127.0.0.1:6379/2' }).limits.store).toEqual({ kind: 'redis', url: 'redis://127.0.0.1:6379/2' });
+    expect(loadConfig({ REDIS_URL: 'redis://r', RATE_LIMIT_STORE: 'postgres' }).limits.store).toMatchObject({ kind: 'postgres' });
+    expect(loadConfig({ RATE_LIMIT_STORE: 'memory' }).limits.store).toEqual({ kind: 'memory' });
+  });
+
   it('allows any origin with * only without credentials', () => {
     expect(loadConfig({ CORS_ORIGINS: '*' }).cors).toEqual({ origins: '*', credentials: false });
     expect(() => loadConfig({ CORS_ORIGINS: '*', CORS_CREDENTIALS: 'true' })).toThrow(/CORS_CREDENTIALS/);
@@ -151,6 +159,9 @@ describe('loadConfig', () => {
     [{ GRAPHQL_MAX_COST: '1.5' }, /GRAPHQL_MAX_COST/],
     [{ RATE_LIMIT_LEAK_PER_SECOND: '0' }, /RATE_LIMIT_LEAK_PER_SECOND/],
     [{ MAX_BODY_BYTES: '1mb' }, /MAX_BODY_BYTES/],
+    [{ RATE_LIMIT_STORE: 'disk' }, /RATE_LIMIT_STORE must be one of memory, postgres, redis/],
+    [{ RATE_LIMIT_STORE: 'redis' }, /RATE_LIMIT_STORE=redis needs REDIS_URL/],
+    [{ REDIS_URL: 'localhost:6379' }, /REDIS_URL must be a redis:\/\//],
     [{ REQUEST_TIMEOUT_MS: '-1' }, /REQUEST_TIMEOUT_MS/],
     [{ TRUST_PROXY_HOPS: 'true' }, /TRUST_PROXY_HOPS/],
     [{ CORS_ORIGINS: 'https://portal.example.fi/' }, /CORS_ORIGINS.*"https:\/\/portal.example.fi\/"/],

@@ -89,11 +89,20 @@ export interface LimitsConfig {
   leakPerSecond: number;
   /** Buckets kept in memory at most (least recently used dropped first). */
   maxBuckets: number;
+  /** Where the buckets live: shared by every instance (postgres, redis) or this process's own (memory). */
+  store: BudgetStoreConfig;
   /** Largest request body, in bytes. */
   maxBodyBytes: number;
   /** A GraphQL request not answered within this is answered with TIMEOUT (0: no timeout). */
   requestTimeoutMs: number;
 }
+
+/** RATE_LIMIT_STORE (default: redis when REDIS_URL is set, else postgres). */
+export type BudgetStoreConfig =
+  | { kind: 'memory' }
+  /** `poolMax`: connections of the store's own pool, beside the serving pool. */
+  | { kind: 'postgres'; poolMax: number }
+  | { kind: 'redis'; url: string };
 
 export class ConfigError extends Error {}
 
@@ -145,6 +154,7 @@ function limits(env: Env): LimitsConfig {
     budget: integer(env, 'RATE_LIMIT_BUDGET', 100_000, 1, 1_000_000_000),
     leakPerSecond: integer(env, 'RATE_LIMIT_LEAK_PER_SECOND', 1000, 1, 1_000_000_000),
     maxBuckets: integer(env, 'RATE_LIMIT_MAX_BUCKETS', 100_000, 1, 10_000_000),
+    store: budgetStore(env),
     maxBodyBytes: integer(env, 'MAX_BODY_BYTES', 1024 * 1024, 1024, 1024 * 1024 * 1024),
     requestTimeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 15_000, 0, 600_000),
   };
@@ -153,6 +163,18 @@ function limits(env: Env): LimitsConfig {
     throw new ConfigError(`RATE_LIMIT_BUDGET (${config.budget}) must be at least GRAPHQL_MAX_COST (${config.maxCost})`);
   }
   return config;
+}
+
+function budgetStore(env: Env): BudgetStoreConfig {
+  const url = env.REDIS_URL || undefined;
+  if (url !== undefined && !/^rediss?:\/\//.test(url)) throw new ConfigError('REDIS_URL must be a redis:// or rediss:// URL');
+  const kind = oneOf(env, 'RATE_LIMIT_STORE', ['memory', 'postgres', 'redis'] as const, url ? 'redis' : 'postgres');
+  if (kind === 'redis') {
+    if (!url) throw new ConfigError('RATE_LIMIT_STORE=redis needs REDIS_URL');
+    return { kind, url };
+  }
+  if (kind === 'postgres') return { kind, poolMax: integer(env, 'RATE_LIMIT_DB_POOL_MAX', 4, 1, 100) };
+  return { kind };
 }
 
 function cors(env: Env): CorsConfig {

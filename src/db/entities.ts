@@ -23,6 +23,7 @@ import { ActivityEventRecord } from '../modules/activity/activity-event.entity';
 import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
+import { RateBucket } from '../shared/limits/rate-bucket.entity';
 
 /** Every entity MikroORM manages; the migration check compares these with `migrations/`. */
 export const entities = [
@@ -59,6 +60,7 @@ export const entities = [
   OverlapTerm,
   OverlapState,
   ActivityEventRecord,
+  RateBucket,
   Webhook,
   WebhookDelivery,
 ];

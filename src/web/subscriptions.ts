@@ -22,7 +22,7 @@ import type { SubscriptionContext } from '../modules/activity/activity.resolver'
 import { formatSiltaError } from '../shared/format-error';
 import { checkRequestInput } from '../shared/input/request-input';
 import { clientKey } from '../shared/limits/cost-plugin';
-import type { LeakyBuckets } from '../shared/limits/leaky-bucket';
+import type { BudgetStore } from '../shared/limits/budget-store';
 import { LimitCode, LimitError } from '../shared/limits/limits.errors';
 import { requestedCost } from '../shared/limits/query-cost';
 import { parseOptions, staticLimitRules } from '../shared/limits/static-limits';
@@ -45,7 +45,7 @@ export interface SubscriptionServerOptions {
   orm: MikroORM;
   authenticator: Authenticator;
   notifier: ActivityNotifier;
-  buckets: LeakyBuckets;
+  buckets: BudgetStore;
   config: Config;
   logger: Logger;
 }
@@ -95,7 +95,7 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
           if (cost > limits.maxCost) {
             return [new LimitError(`The subscription may cost up to ${cost} points, more than the ${limits.maxCost} allowed per request.`, LimitCode.QUERY_TOO_COMPLEX, { requestedCost: cost, maxCost: limits.maxCost })];
           }
-          const taken = buckets.take(clientKey(state.viewer.accountId, state.ip), cost);
+          const taken = await buckets.take(clientKey(state.viewer.accountId, state.ip), cost);
           if (!taken.ok) {
             return [new LimitError(`Rate limited: the subscription costs ${cost} points and ${taken.remaining} are left. Retry in ${taken.retryAfterSeconds} s.`, LimitCode.RATE_LIMITED, { retryAfter: taken.retryAfterSeconds })];
           }

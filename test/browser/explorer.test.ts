@@ -106,6 +106,20 @@ describeInBrowser('the GraphQL explorer, in Chromium', () => {
     expect(outside).toEqual([]);
   });
 
+  it('runs a subscription over graphql-ws and shows live activity', async () => {
+    await setEditorText('.graphiql-query-editor', 'subscription Live {\n  activity(filter: { kinds: [PROJECT_UPDATED] }) {\n    type\n    payload\n  }\n}\n');
+    await page.click('.graphiql-execute-button');
+    // The subscription is open once the server holds a WebSocket for it; then a change is committed.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    await app.sql(`update project set title = 'Kesäöiden yhteislaulut – selaimessa' where code = 'KAKE-KUO-2017-01'`);
+    await page.waitForFunction(() => document.querySelector('.graphiql-response')?.textContent?.includes('selaimessa'), null, LONG);
+    const response = (await page.textContent('.graphiql-response'))!;
+    expect(response).toMatch(/"type":\s*"PROJECT_UPDATED"/);
+    await screenshot('explorer-subscription');
+    await page.click('.graphiql-execute-button'); // stops it
+    expect(outside).toEqual([]);
+  });
+
   it('is what a browser gets on GET /graphql', async () => {
     await page.goto(`${app.url}/graphql`);
     await page.waitForSelector('.graphiql-query-editor .monaco-editor', LONG);

@@ -68,6 +68,7 @@ const LIMITS = {
   budget: 1_000_000_000,
   leakPerSecond: 1_000_000_000,
   maxBuckets: 100_000,
+  store: { kind: 'postgres', poolMax: 4 } as const,
   maxBodyBytes: 10 * 1024 * 1024,
   requestTimeoutMs: 120_000,
 };

@@ -159,3 +159,16 @@ export async function countActivity(run: RunSql, conditions: ActivityConditions)
     `select count(*) as n from activity_event where xid < pg_snapshot_xmin(pg_current_snapshot()) and ${filter.sql}`, filter.params);
   return Number(rows[0].n);
 }
+
+/**
+ * Whether events after `after` are being held back by a transaction still running (written by a
+ * transaction at or above the horizon): then a reader must look again soon even without a
+ * notification, because the older transaction's end (which notifies nothing if it logged nothing)
+ * is what releases them.
+ */
+export async function heldBack(run: RunSql, after: ActivityPosition): Promise<boolean> {
+  const rows = await run<{ held: boolean }>(
+    `select exists (select 1 from activity_event e where (e.xid, e.id) > ($1::xid8, $2::bigint) and e.xid >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
+    [after.xid, after.id]);
+  return rows[0].held;
+}

@@ -10,7 +10,7 @@ import type { Viewer } from '../auth/viewer';
 import { seesAllProjects } from '../auth/viewer';
 import { RequestTransaction } from '../../shared/db/request-transaction';
 import type { ActivityNotifier } from './activity.notifier';
-import { positionOf, readActivity, type ActivityConditions, type ActivityPosition, type RunSql } from './activity.log';
+import { heldBack, positionOf, readActivity, type ActivityConditions, type ActivityPosition, type RunSql } from './activity.log';
 import { endOfLog, requestSql } from './activity.service';
 import { ActivityEvent } from './activity.types';
 
@@ -23,8 +23,10 @@ export interface ActivityStreamOptions {
   /** Where to start: a position, or the end of the log (only new events). */
   after: ActivityPosition | 'end';
   batchSize?: number;
-  /** How long to wait without a notification before reading again. */
+  /** How long to wait without a notification while events are held back by an older transaction. */
   pollMs?: number;
+  /** … and otherwise (a safety net for notifications lost while the listening connection was down). */
+  idlePollMs?: number;
   statementTimeoutMs?: number;
 }
 
@@ -41,16 +43,20 @@ async function asViewer<T>(options: ActivityStreamOptions, viewer: Viewer, fn: (
 
 export async function* activityStream(options: ActivityStreamOptions): AsyncGenerator<ActivityEvent> {
   const batchSize = options.batchSize ?? 100;
-  const pollMs = options.pollMs ?? 1000;
+  const pollMs = options.pollMs ?? 250;
+  const idlePollMs = options.idlePollMs ?? 15_000;
   let position = options.after === 'end' ? await asViewer(options, await options.viewer(), endOfLog) : options.after;
   for (;;) {
     const generation = options.notifier.generation;
     const viewer = await options.viewer();
-    const rows = await asViewer(options, viewer, (run) => readActivity(run, position, options.conditions, batchSize));
+    const { rows, held } = await asViewer(options, viewer, async (run) => {
+      const read = await readActivity(run, position, options.conditions, batchSize);
+      return { rows: read, held: read.length < batchSize && (await heldBack(run, read.length ? positionOf(read[read.length - 1]) : position)) };
+    });
     for (const row of rows) {
       position = positionOf(row);
       yield ActivityEvent.from(row);
     }
-    if (rows.length < batchSize) await options.notifier.wait(generation, pollMs);
+    if (rows.length < batchSize) await options.notifier.wait(generation, held ? pollMs : idlePollMs);
   }
 }

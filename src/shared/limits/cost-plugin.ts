@@ -1,6 +1,7 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext, type GraphQLResponse } from '@apollo/server';
 import { GraphQLError } from 'graphql';
-import type { LeakyBuckets } from './leaky-bucket';
+import type { BudgetStore } from './budget-store';
+import type { BucketStatus } from './leaky-bucket';
 import { LimitCode, LimitError } from './limits.errors';
 import { ActualCost, requestedCost } from './query-cost';
 
@@ -39,7 +40,7 @@ export function clientKey(accountId: number | null, ip: string | undefined): str
  * request costs at least one point, refused ones included (unparsable, invalid, bad input, too complex),
  * so a flood of refusals drains the budget like any other; without a point left, the refusal becomes 429.
  */
-export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCost: number; buckets: LeakyBuckets }): ApolloServerPlugin<TContext> {
+export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCost: number; buckets: BudgetStore }): ApolloServerPlugin<TContext> {
   const { maxCost, buckets } = options;
   return {
     async requestDidStart({ contextValue }) {
@@ -48,7 +49,8 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
       let actual: ActualCost | undefined;
       let charged = false;
       let rateLimited = false;
-      let status = buckets.peek(key);
+      // Every road below sets it from a take or a settlement: no separate read of the bucket (a round trip when shared).
+      let status: BucketStatus | undefined;
 
       return {
         async didResolveOperation({ schema, document, operation, request }) {
@@ -71,7 +73,7 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
               http: { status: 400 },
             });
           }
-          const taken = buckets.take(key, requested);
+          const taken = await buckets.take(key, requested);
           status = taken;
           if (!taken.ok) {
             rateLimited = true;
@@ -103,15 +105,15 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
           if (charged) {
             // Every request costs at least a point, so a flood of cheap or failing ones is limited too.
             spent = Math.max(1, actual?.total ?? 0);
-            status = buckets.adjust(key, spent - requested);
+            status = await buckets.adjust(key, spent - requested);
           } else if (!rateLimited) {
             // Refused before it was priced (unparsable, invalid, too complex, bad input): one point all the same.
-            const taken = buckets.take(key, 1);
+            const taken = await buckets.take(key, 1);
             status = taken;
             if (taken.ok) spent = 1;
             else refuseOverBudget(response, taken.retryAfterSeconds);
           }
-          const cost = report(requested, spent, status);
+          const cost = report(requested, spent, status ?? buckets.lastSeen(key));
           contextValue.limits.cost = cost;
           if (response.body.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
@@ -139,8 +141,9 @@ function report(requested: number, actual: number, status: { remaining: number; 
 
 /**
  * The cost to report when the answer is given outside Apollo (the timeout): what the request has
- * been charged so far, or nothing yet with the client's bucket as it stands.
+ * been charged so far, or nothing yet with the client's bucket as this instance last saw it (the
+ * timeout answers at once, without a round trip to a shared store).
  */
-export function costSoFar(buckets: LeakyBuckets, limits: RequestLimits | undefined, fallbackKey: string): CostReport {
-  return limits?.cost ?? report(0, 0, buckets.peek(limits?.clientKey ?? fallbackKey));
+export function costSoFar(buckets: BudgetStore, limits: RequestLimits | undefined, fallbackKey: string): CostReport {
+  return limits?.cost ?? report(0, 0, buckets.lastSeen(limits?.clientKey ?? fallbackKey));
 }

@@ -25,7 +25,20 @@ interface Bucket {
 }
 
 /**
- * Per-client leaky buckets with variable cost, in memory. A request adds its cost to the bucket, which
+ * What a client sees of a bucket holding `level` points at `now`: shared by every store, so the
+ * in-memory, PostgreSQL and Redis buckets report alike.
+ */
+export function bucketStatus(level: number, now: number, capacity: number, leakPerSecond: number): BucketStatus {
+  return { remaining: Math.floor(capacity - level), resetAt: now + Math.ceil(level / (leakPerSecond / 1000)) };
+}
+
+/** Whole seconds until `cost` fits in a bucket holding `level` (at least 1: a Retry-After of 0 invites a spin). */
+export function retryAfterSeconds(level: number, cost: number, capacity: number, leakPerSecond: number): number {
+  return Math.max(1, Math.ceil((level + cost - capacity) / leakPerSecond));
+}
+
+/**
+ * Per-client leaky buckets with variable cost, in memory (RATE_LIMIT_STORE=memory: one instance's own). A request adds its cost to the bucket, which
  * drains continuously; a request that would overflow it is refused, so a client can burst up to
  * `capacity` and then sustain `leakPerSecond`. A drained bucket holds no information, so idle buckets
  * are swept out, and the map never grows past `maxBuckets`.
@@ -55,8 +68,7 @@ export class LeakyBuckets {
     this.sweep(now);
     const level = this.levelAt(key, now);
     if (level + cost > this.options.capacity) {
-      const overflow = level + cost - this.options.capacity;
-      return { ok: false, retryAfterSeconds: Math.max(1, Math.ceil(overflow / this.leakPerMs / 1000)), ...this.status(level, now) };
+      return { ok: false, retryAfterSeconds: retryAfterSeconds(level, cost, this.options.capacity, this.options.leakPerSecond), ...this.status(level, now) };
     }
     this.store(key, level + cost, now);
     return { ok: true, ...this.status(level + cost, now) };
@@ -96,7 +108,7 @@ export class LeakyBuckets {
   }
 
   private status(level: number, now: number): BucketStatus {
-    return { remaining: Math.floor(this.options.capacity - level), resetAt: now + Math.ceil(level / this.leakPerMs) };
+    return bucketStatus(level, now, this.options.capacity, this.options.leakPerSecond);
   }
 
   /** Drops drained buckets, at most once per time a full bucket takes to drain (and at least once a minute). */
