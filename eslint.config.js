@@ -180,8 +180,9 @@ module.exports = tseslint.config(
           exceptions: {
             suffixes: ['Connection', 'Edge', 'Payload', 'PageInfo', 'Totals'],
             // The analysts' summaries (src/modules/summary) are computed too.
-            // So are a finding's signals (parts of its stored JSON), the overlap counts, and a plain date range.
-            types: ['UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary', 'OverlapSignal', 'OverlapKindSummary', 'DateRange'],
+            // So are a finding's signals (parts of its stored JSON), the overlap counts, and a plain date range,
+            // and a webhook's filter (part of the hook).
+            types: ['UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary', 'OverlapSignal', 'OverlapKindSummary', 'DateRange', 'WebhookFilter', 'OrganisationMatch', 'PostMatch'],
           },
         },
       ],

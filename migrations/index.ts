@@ -10,6 +10,7 @@ import { Migration20261130140050_overlaps } from './Migration20261130140050_over
 import { Migration20261130145009_activity_log } from './Migration20261130145009_activity_log';
 import { Migration20261130145412_rate_buckets } from './Migration20261130145412_rate_buckets';
 import { Migration20261130145418_posts } from './Migration20261130145418_posts';
+import { Migration20261130145741_webhooks } from './Migration20261130145741_webhooks';
 import { Migration20261130151613_activity_retention } from './Migration20261130151613_activity_retention';
 
 export const migrationsList: MigrationObject[] = [
@@ -23,5 +24,6 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130145009_activity_log', class: Migration20261130145009_activity_log },
   { name: 'Migration20261130145412_rate_buckets', class: Migration20261130145412_rate_buckets },
   { name: 'Migration20261130145418_posts', class: Migration20261130145418_posts },
+  { name: 'Migration20261130145741_webhooks', class: Migration20261130145741_webhooks },
   { name: 'Migration20261130151613_activity_retention', class: Migration20261130151613_activity_retention },
 ];

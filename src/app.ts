@@ -22,6 +22,8 @@ import { LimitCode } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
+import { feedRoutes } from './modules/feed/feed.routes';
+import type { WebhookContext } from './modules/webhook/webhook.service';
 import { corsMiddleware } from './web/cors';
 import { webRoutes } from './web/web.routes';
 import { startSubscriptionServer } from './web/subscriptions';
@@ -40,7 +42,7 @@ export interface App {
 }
 
 /** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
-type AppContext = Context & LimitsContext;
+type AppContext = Context & LimitsContext & WebhookContext;
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -160,6 +162,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const cors = corsMiddleware(config.cors);
   if (cors) app.use(cors);
   app.use(webRoutes({ schema, introspection: config.introspection }));
+  // Atom feeds of the activity log, for readers that do not speak GraphQL (docs/api.md, "Feeds").
+  app.use(feedRoutes({ orm, authenticator, config }));
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
@@ -188,7 +192,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
       res.locals.limits = requestLimits;
-      return { ...context, limits: requestLimits };
+      return { ...context, limits: requestLimits, webhooks: config.webhooks };
     },
   });
   app.use(

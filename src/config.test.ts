@@ -32,7 +32,56 @@ describe('loadConfig', () => {
         requestTimeoutMs: 15_000,
       },
       cors: { origins: [], credentials: false },
+      webhooks: {
+        worker: true,
+        allowHosts: [],
+        allowCidrs: [],
+        retryBaseMs: 10_000,
+        retryMaxMs: 3_600_000,
+        maxFailures: 8,
+        connectTimeoutMs: 5000,
+        responseTimeoutMs: 10_000,
+        pollMs: 5000,
+      },
+      feeds: { tagAuthority: 'silta.invalid' },
     });
+  });
+
+  it('reads the webhook and feed settings', () => {
+    const config = loadConfig({
+      WEBHOOK_WORKER: 'off',
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1/32, receiver.internal ,::1,10.0.0.0/8',
+      WEBHOOK_RETRY_BASE_MS: '200',
+      WEBHOOK_RETRY_MAX_MS: '1000',
+      WEBHOOK_MAX_FAILURES: '3',
+      WEBHOOK_CONNECT_TIMEOUT_MS: '1000',
+      WEBHOOK_RESPONSE_TIMEOUT_MS: '2000',
+      WEBHOOK_POLL_MS: '100',
+      FEED_TAG_AUTHORITY: 'Silta.Kuopio.fi',
+    });
+    expect(config.webhooks).toEqual({
+      worker: false,
+      allowHosts: ['receiver.internal'],
+      allowCidrs: ['127.0.0.1/32', '::1/128', '10.0.0.0/8'],
+      retryBaseMs: 200,
+      retryMaxMs: 1000,
+      maxFailures: 3,
+      connectTimeoutMs: 1000,
+      responseTimeoutMs: 2000,
+      pollMs: 100,
+    });
+    expect(config.feeds).toEqual({ tagAuthority: 'silta.kuopio.fi' });
+  });
+
+  it.each([
+    [{ WEBHOOK_ALLOW_HOSTS: '127.0.0.1/40' }, /WEBHOOK_ALLOW_HOSTS: "127.0.0.1\/40" is not a CIDR/],
+    [{ WEBHOOK_ALLOW_HOSTS: 'under_score.example' }, /WEBHOOK_ALLOW_HOSTS must list/],
+    [{ WEBHOOK_RETRY_BASE_MS: '5000', WEBHOOK_RETRY_MAX_MS: '1000' }, /WEBHOOK_RETRY_MAX_MS/],
+    [{ WEBHOOK_MAX_FAILURES: '0' }, /WEBHOOK_MAX_FAILURES must be an integer/],
+    [{ FEED_TAG_AUTHORITY: 'silta:4000' }, /FEED_TAG_AUTHORITY must be a domain name/],
+  ])('refuses %j', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
   });
 
   it('reads every variable', () => {

@@ -1,4 +1,5 @@
 import path from 'node:path';
+import { isIpLiteral, isValidCidr } from './shared/net/ip-ranges';
 
 /** Where demo data comes from on first start; `none` leaves a fresh database empty. */
 export type SeedMode = 'demo' | 'none';
@@ -34,6 +35,36 @@ export interface Config {
   trustProxyHops: number;
   limits: LimitsConfig;
   cors: CorsConfig;
+  webhooks: WebhookConfig;
+  feeds: FeedConfig;
+}
+
+/** Webhook deliveries (docs/configuration.md, "Webhooks"; docs/security.md on SSRF). */
+export interface WebhookConfig {
+  /** Run the delivery worker in this instance (WEBHOOK_WORKER, default on). */
+  worker: boolean;
+  /**
+   * Targets an operator allows although they are loopback, private, link-local or otherwise not
+   * public: exact host names (lower case) and CIDR ranges (`127.0.0.1/32`).
+   */
+  allowHosts: string[];
+  allowCidrs: string[];
+  /** First retry after this long; each further one waits twice as long, up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+  /** This many consecutive failed deliveries disable the hook. */
+  maxFailures: number;
+  /** Connecting to the target, and waiting for its answer after connecting. */
+  connectTimeoutMs: number;
+  responseTimeoutMs: number;
+  /** How often the worker looks for due hooks when no notification woke it. */
+  pollMs: number;
+}
+
+/** Atom feeds (docs/api.md, "Feeds"). */
+export interface FeedConfig {
+  /** The authority in the feed's and entries' `tag:` URIs: a domain name the operator owns. */
+  tagAuthority: string;
 }
 
 /** Which browser pages on other origins may call the API (docs/configuration.md, "Browser clients"). */
@@ -174,6 +205,50 @@ function cors(env: Env): CorsConfig {
   return { origins, credentials };
 }
 
+function webhooks(env: Env): WebhookConfig {
+  const allowHosts: string[] = [];
+  const allowCidrs: string[] = [];
+  for (const raw of (env.WEBHOOK_ALLOW_HOSTS ?? '').split(',')) {
+    const entry = raw.trim().toLowerCase();
+    if (entry === '') continue;
+    if (entry.includes('/')) {
+      if (!isValidCidr(entry)) throw new ConfigError(`WEBHOOK_ALLOW_HOSTS: "${raw.trim()}" is not a CIDR range such as 127.0.0.1/32 or fd00::/8`);
+      allowCidrs.push(entry);
+    } else if (isIpLiteral(entry)) {
+      // A bare address is that one address.
+      allowCidrs.push(`${entry}/${entry.includes(':') ? 128 : 32}`);
+    } else if (/^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$/.test(entry)) {
+      allowHosts.push(entry);
+    } else {
+      throw new ConfigError(`WEBHOOK_ALLOW_HOSTS must list host names, addresses or CIDR ranges separated by commas, got "${raw.trim()}"`);
+    }
+  }
+  const config: WebhookConfig = {
+    worker: flag(env, 'WEBHOOK_WORKER', true),
+    allowHosts,
+    allowCidrs,
+    retryBaseMs: integer(env, 'WEBHOOK_RETRY_BASE_MS', 10_000, 10, 3_600_000),
+    retryMaxMs: integer(env, 'WEBHOOK_RETRY_MAX_MS', 3_600_000, 10, 86_400_000),
+    maxFailures: integer(env, 'WEBHOOK_MAX_FAILURES', 8, 1, 100),
+    connectTimeoutMs: integer(env, 'WEBHOOK_CONNECT_TIMEOUT_MS', 5000, 100, 60_000),
+    responseTimeoutMs: integer(env, 'WEBHOOK_RESPONSE_TIMEOUT_MS', 10_000, 100, 120_000),
+    pollMs: integer(env, 'WEBHOOK_POLL_MS', 5000, 50, 600_000),
+  };
+  if (config.retryMaxMs < config.retryBaseMs) {
+    throw new ConfigError(`WEBHOOK_RETRY_MAX_MS (${config.retryMaxMs}) must be at least WEBHOOK_RETRY_BASE_MS (${config.retryBaseMs})`);
+  }
+  return config;
+}
+
+function feeds(env: Env): FeedConfig {
+  const tagAuthority = (env.FEED_TAG_AUTHORITY ?? '').trim() || 'silta.invalid';
+  // RFC 4151: the authority is a DNS name (or an e-mail address, which Silta does not need).
+  if (!/^[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*$/.test(tagAuthority)) {
+    throw new ConfigError(`FEED_TAG_AUTHORITY must be a domain name such as silta.kuopio.fi, got "${tagAuthority}"`);
+  }
+  return { tagAuthority: tagAuthority.toLowerCase() };
+}
+
 /** The only reader of the environment (house style): everything else receives a Config. */
 export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = env.DATABASE_URL === '' ? undefined : env.DATABASE_URL;
@@ -202,5 +277,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     limits: limits(env),
     cors: cors(env),
+    webhooks: webhooks(env),
+    feeds: feeds(env),
   };
 }

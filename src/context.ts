@@ -21,7 +21,7 @@ import { Participation } from './modules/project/participation.entity';
 import { type Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from './modules/project/project.entity';
 import { TargetGroup, Theme } from './modules/project/vocabulary.entity';
 import type { Authenticator } from './modules/auth/authenticate';
-import { seesAllProjects, type Viewer } from './modules/auth/viewer';
+import { isAdmin, seesAllProjects, type Viewer } from './modules/auth/viewer';
 import { RequestTransaction } from './shared/db/request-transaction';
 import { childrenLoader, entityLoader, NestedConnectionLoaders } from './shared/loaders';
 
@@ -180,7 +180,7 @@ export async function createContext(
   const viewer = await authenticator.authenticate(em, authorization);
   const transaction = await RequestTransaction.begin(
     em,
-    { ...viewer, seesAllProjects: seesAllProjects(viewer) },
+    { ...viewer, seesAllProjects: seesAllProjects(viewer), admin: isAdmin(viewer) },
     statementTimeoutMs,
   );
   return {

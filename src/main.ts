@@ -7,6 +7,7 @@ import { EmbeddedPostgresError } from './db/embedded-postgres';
 import { prepareDatabase } from './db/prepare';
 import { OverlapWorker } from './modules/overlap/overlap.worker';
 import { ActivityRetentionJob } from './modules/activity/activity.retention';
+import { WebhookWorker } from './modules/webhook/webhook.worker';
 import { createLogger } from './shared/logger';
 import { redactText } from './shared/redact';
 import { assertPortFree, portProblem, PortUnavailableError } from './shared/port';
@@ -55,9 +56,11 @@ export async function main(): Promise<void> {
   let app;
   let overlapWorker: OverlapWorker | undefined;
   let retention: ActivityRetentionJob | undefined;
+  let webhookWorker: WebhookWorker | undefined;
   try {
     await prepareDatabase(db, config, logger);
-    app = await createApp({ orm: await db.openServingOrm(), config, logger });
+    const servingOrm = await db.openServingOrm();
+    app = await createApp({ orm: servingOrm, config, logger });
     if (config.overlapWorker) {
       overlapWorker = new OverlapWorker(db.url, logger);
       await overlapWorker.start();
@@ -65,6 +68,10 @@ export async function main(): Promise<void> {
     if (config.activityRetentionDays > 0) {
       retention = new ActivityRetentionJob(db.url, config.activityRetentionDays, logger);
       retention.start();
+    }
+    if (config.webhooks.worker) {
+      webhookWorker = new WebhookWorker(db.url, servingOrm.config.get('clientUrl')!, config.webhooks, logger);
+      await webhookWorker.start();
     }
     await new Promise<void>((resolve, reject) => {
       app!.httpServer.once('error', reject);
@@ -75,6 +82,7 @@ export async function main(): Promise<void> {
     if (portError) console.error(portError.message);
     logger.fatal({ err: error }, portError?.message ?? 'start-up failed');
     await overlapWorker?.stop();
+    await webhookWorker?.stop();
     await db.close();
     process.exitCode = 1;
     return;
@@ -99,6 +107,7 @@ export async function main(): Promise<void> {
       await app.stop();
       await overlapWorker?.stop();
       await retention?.stop();
+      await webhookWorker?.stop();
       await db.close();
       logger.info('shutdown complete');
     } catch (error) {

@@ -34,6 +34,8 @@ import { VocabularyMutationResolver } from './modules/project/vocabulary.mutatio
 import { TargetGroupResolver, ThemeResolver } from './modules/project/vocabulary.resolver';
 import { PostMutationResolver } from './modules/post/post.mutations';
 import { OrganisationPostResolver, PostResolver, ProjectPostResolver } from './modules/post/post.resolver';
+import { WebhookMutationResolver } from './modules/webhook/webhook.mutations';
+import { WebhookDeliveryResolver, WebhookResolver } from './modules/webhook/webhook.resolver';
 import { SearchResolver } from './modules/search/search.resolver';
 import { ProgrammeSummaryResolver, SummaryResolver, ThemeSummaryResolver } from './modules/summary/summary.resolver';
 import { DateTime, outputErrorsAreInternal } from './shared/scalars';
@@ -80,6 +82,9 @@ export const resolvers = [
   OrganisationPostResolver,
   ProjectPostResolver,
   PostMutationResolver,
+  WebhookResolver,
+  WebhookDeliveryResolver,
+  WebhookMutationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

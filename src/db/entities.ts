@@ -21,6 +21,7 @@ import { Account, ApiToken, Membership, ProgrammeCoordinator } from '../modules/
 import { Overlap, OverlapDirty, OverlapReview, OverlapState, OverlapTerm } from '../modules/overlap/overlap.entity';
 import { ActivityEventRecord, ActivityRetention } from '../modules/activity/activity-event.entity';
 import { Post, PostArea, PostTheme } from '../modules/post/post.entity';
+import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { RateBucket } from '../shared/limits/rate-bucket.entity';
@@ -65,4 +66,6 @@ export const entities = [
   Post,
   PostTheme,
   PostArea,
+  Webhook,
+  WebhookDelivery,
 ];

@@ -53,3 +53,14 @@ describe('structural redaction', () => {
     expect(redactError(error)).toEqual({ type: 'SyntaxError', message: 'Unexpected end', body: REDACTED, config: REDACTED, stack: 'at x' });
   });
 });
+
+describe('feed URLs', () => {
+  it('masks a token in a feed URL, wherever it sits in the query string', () => {
+    for (const url of [`/feeds/activity.atom?token=${TOKEN}`, `/feeds/activity.atom?scheme=KAKE&token=${TOKEN}&kinds=PROJECT_CREATED`]) {
+      const result = redactText(JSON.stringify({ req: { url } }));
+      expect(result).not.toContain('A1b2C3d4');
+      expect(result).toContain('token=[REDACTED]');
+    }
+    expect(redactText('/feeds/activity.atom?token=not-a-silta-token')).toBe('/feeds/activity.atom?token=[REDACTED]');
+  });
+});

@@ -73,7 +73,11 @@ async function fixture() {
   const post = await sqlOne(`insert into post (organisation_id, kind, visibility, title, body) values (?, 'NEWS', 'PUBLIC', 'Uutinen', 'Teksti') returning id`, [organisation.id]);
   await app.sql(`insert into post_theme (post_id, theme_id) select ?, id from theme where code in ('CULTURE', 'COMMUNITY')`, [post.id]);
   await app.sql(`insert into post_area (post_id, postal_code) values (?, '70100'), (?, '70110')`, [post.id, post.id]);
-  return { programme, organisation, partner, project, account, ceiling, participation, line, post };
+  const webhook = await sqlOne(
+    `insert into webhook (account_id, url, filter, signing_secret) values ((select id from account where name = 'Ylläpitäjä'), ?, '{}', 'whsec_test') returning id`,
+    [`https://hooks.example.fi/${n}`],
+  );
+  return { programme, organisation, partner, project, account, ceiling, participation, line, post, webhook };
 }
 
 type Fixture = Awaited<ReturnType<typeof fixture>>;
@@ -214,6 +218,19 @@ const CASES: Record<string, (f: Fixture) => RemovalCase> = {
   }),
 };
 
+CASES.deleteWebhook = (f) => ({
+  inputType: 'DeleteWebhookInput',
+  input: { id: toGlobalId('Webhook', f.webhook.id as number) },
+  removed: [
+    {
+      entityType: 'Webhook',
+      select: 'select * from webhook where id = ?',
+      params: [f.webhook.id],
+      before: (row) => ({ account: row.account_id, url: row.url, status: row.status }),
+    },
+  ],
+});
+
 /** Mutations that only create or change rows; each new mutation must be put here or in CASES. */
 const NEVER_REMOVE = [
   'addOrganisationMember',
@@ -229,6 +246,7 @@ const NEVER_REMOVE = [
   'createProject',
   'createTargetGroup',
   'createTheme',
+  'registerWebhook',
   'reviewOverlap',
   'revokeApiToken',
   'setProgrammeArea',
@@ -238,6 +256,7 @@ const NEVER_REMOVE = [
   'updateProgramme',
   'updateTargetGroup',
   'updateTheme',
+  'updateWebhook',
   'verifyOrganisationMember',
   'withdrawPost',
 ];

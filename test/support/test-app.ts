@@ -12,6 +12,7 @@ import { ormConfig } from '../../src/db/orm-config';
 import { addCoordinator, addMembership, createAccount, issueToken } from '../../src/modules/auth/account.service';
 import { GlobalRole, TokenScope } from '../../src/modules/auth/auth.enums';
 import { OverlapWorker } from '../../src/modules/overlap/overlap.worker';
+import { WebhookWorker } from '../../src/modules/webhook/webhook.worker';
 import { isSessionControl } from '../../src/shared/db/session';
 import { createLogger } from '../../src/shared/logger';
 import { testEnv, type Template } from './environment';
@@ -56,6 +57,11 @@ export interface TestApp {
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   /** The overlap worker, when the options asked for one. */
   overlapWorker?: OverlapWorker;
+  /** The webhook worker, when the options asked for one. */
+  webhookWorker?: WebhookWorker;
+  /** The owner's URL of this app's database (for a second worker, as another instance would run). */
+  ownerUrl: string;
+  config: Config;
   close(): Promise<void>;
 }
 
@@ -75,6 +81,8 @@ export interface TestAppOptions {
   logLevel?: string;
   /** Run the overlap engine's worker (as `npm start` does), polling often. */
   overlapWorker?: boolean;
+  /** Run a webhook delivery worker (as `npm start` does) with the app's webhook settings. */
+  webhookWorker?: boolean;
   /** A second instance on the database of this one (as two Silta instances behind a load balancer); it does not drop it. */
   sameDatabaseAs?: TestApp;
 }
@@ -100,12 +108,15 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
     if (process.env.TEST_LOG_SQL) console.error(query.sql);
     if (!isSessionControl(query.sql)) statements += 1;
   });
-  const app: App = await createApp({ orm: servingOrm, config: { ...loadConfig({}), shutdownTimeoutMs: 1000, ...configOverrides }, logger });
+  const config: Config = { ...loadConfig({}), shutdownTimeoutMs: 1000, ...configOverrides };
+  const app: App = await createApp({ orm: servingOrm, config, logger });
   await new Promise<void>((resolve) => app.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = app.httpServer.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
   const overlapWorker = options.overlapWorker ? new OverlapWorker(ownerUrl, logger, { pollMs: 250 }) : undefined;
   await overlapWorker?.start();
+  const webhookWorker = options.webhookWorker ? new WebhookWorker(ownerUrl, servingUrl, config.webhooks, logger) : undefined;
+  await webhookWorker?.start();
 
   return {
     url,
@@ -148,9 +159,13 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
       return orm.em.getConnection().execute(query, params as never[]);
     },
     overlapWorker,
+    webhookWorker,
+    ownerUrl,
+    config,
     async close() {
       await app.stop();
       await overlapWorker?.stop();
+      await webhookWorker?.stop();
       await servingOrm.close(true);
       await orm.close(true);
       if (shared) return;

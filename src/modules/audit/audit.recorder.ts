@@ -17,7 +17,7 @@ export interface AuditActor {
 
 const NOT_AUDITED = new Set(['AuditEvent', 'IdempotencyRecord']);
 // Timestamps are in the event itself; secrets' hashes are never copied into the trail.
-const NOISE = new Set(['updatedAt', 'createdAt', 'tokenHash']);
+const NOISE = new Set(['updatedAt', 'createdAt', 'tokenHash', 'signingSecret', 'leaseToken']);
 
 interface PendingChange {
   entity: AnyEntity;

@@ -41,6 +41,16 @@ function toViewer(row: AccountRow, tokenId: number | null, scope: TokenScope): V
 }
 
 /**
+ * What an account may see right now, for work done on its behalf outside a request (webhook
+ * deliveries): the same columns as a sign-in, read with any runner of `$n` SQL; null when the account
+ * is missing or disabled. Read-only: such work never writes as the account.
+ */
+export async function accountViewer(run: <R>(sql: string, params: unknown[]) => Promise<R[]>, accountId: number): Promise<Viewer | null> {
+  const [row] = await run<AccountRow>(`select ${ACCOUNT_COLUMNS} from account a where a.id = $1 and a.disabled_at is null`, [accountId]);
+  return row ? toViewer(row, null, TokenScope.READ_ONLY) : null;
+}
+
+/**
  * Resolves `Authorization: Bearer …` to a Viewer, in one statement: a Silta API token (by hash) or,
  * when OIDC is configured, a JWT from the city's identity provider, verified with jose against its
  * JWKS and mapped to an account by issuer and subject (created on first sign-in, with no roles).

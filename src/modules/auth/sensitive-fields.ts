@@ -1,5 +1,5 @@
 import { canReadOverlapReviews } from './permissions';
-import { canSeeContactDetails, canSeeOrganisationNotes, canSeeProjectNotes, type Viewer } from './viewer';
+import { canSeeContactDetails, canSeeOrganisationNotes, canSeeProjectNotes, isAdmin, type Viewer } from './viewer';
 
 /** What a rule may need to know about the record a field belongs to. */
 export interface FieldScope {
@@ -40,6 +40,9 @@ export const SENSITIVE_FIELDS: readonly SensitiveField[] = [
   { entityType: 'ContactPerson', field: 'email', visibleTo: (viewer, scope) => canSeeContactDetails(viewer, scope.organisationId ?? null) },
   { entityType: 'ContactPerson', field: 'phone', visibleTo: (viewer, scope) => canSeeContactDetails(viewer, scope.organisationId ?? null) },
   ...OVERLAP_REVIEW_FIELDS,
+  // A webhook's URL may itself be a credential (many receivers put a token in the path): in the
+  // audit trail only admins read it, as row-level security lets only them and the owner read the hook.
+  ...['url', 'description', 'filter'].map((field) => ({ entityType: 'Webhook', field, visibleTo: (viewer: Viewer) => isAdmin(viewer) })),
 ];
 
 const BY_KEY = new Map(SENSITIVE_FIELDS.map((rule) => [`${rule.entityType}.${rule.field}`, rule]));

