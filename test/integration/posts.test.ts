@@ -15,7 +15,7 @@ const gids = {} as Record<string, string>;
 const tokens = {} as Record<string, string | undefined>;
 
 const CREATE = `mutation($input: CreatePostInput!) { createPost(input: $input) {
-  post { id kind visibility status title version themes { code } areas { postalCode } links closesOn opensOn startsAt endsAt postalArea { postalCode } }
+  post { id kind visibility status title version themes { code } areas { postalCode } links closesOn opensOn startsAt endsAt eventArea { postalCode } }
   userErrors { field code message } } }`;
 const UPDATE = `mutation($input: UpdatePostInput!) { updatePost(input: $input) { post { id title version themes { code } } userErrors { field code message } } }`;
 const WITHDRAW = `mutation($input: WithdrawPostInput!) { withdrawPost(input: $input) { post { id status withdrawnAt version } userErrors { field code message } } }`;
@@ -76,7 +76,7 @@ describe('each kind', () => {
     const news = await created(tokens.member, { kind: 'NEWS', title: 'Uutinen', themes: ['YOUTH_PARTICIPATION'], areas: ['70100'] });
     expect(news).toMatchObject({ kind: 'NEWS', status: 'PUBLISHED', version: 1, themes: [{ code: 'YOUTH_PARTICIPATION' }], areas: [{ postalCode: '70100' }] });
     const event = await created(tokens.member, { kind: 'EVENT', title: 'Tapahtuma', startsAt: '2030-05-01T15:00:00.000Z', endsAt: '2030-05-01T18:00:00.000Z', place: 'Puijon maja', postalCode: '70100' });
-    expect(event).toMatchObject({ startsAt: '2030-05-01T15:00:00.000Z', postalArea: { postalCode: '70100' } });
+    expect(event).toMatchObject({ startsAt: '2030-05-01T15:00:00.000Z', eventArea: { postalCode: '70100' } });
     const search = await created(tokens.member, { kind: 'PARTNER_SEARCH', title: 'Haku', partnerSought: 'Maaseudun nuorisoyhdistys', roleWanted: 'PARTNER', closesOn: '2099-01-31' });
     expect(search).toMatchObject({ closesOn: '2099-01-31' });
     const result = await created(tokens.member, { kind: 'RESULT', title: 'Tulos', project: gids.kakeProject, outcomes: 'Kolme nuorisotilaa', links: ['https://example.fi/raportti.pdf'] });
