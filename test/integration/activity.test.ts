@@ -19,7 +19,7 @@ interface Event {
   payload: Record<string, unknown>;
 }
 
-const EVENT_FIELDS = 'id cursor type entityId projectIds payload';
+const EVENT_FIELDS = 'id cursor type occurredAt entityId projectIds payload';
 
 function wsClient(app: TestApp, token?: string): WsClient {
   return createClient({
