@@ -234,9 +234,15 @@ async function openSubscribers(server: Server, n: number, fixture: Fixture): Pro
         next: (result) => {
           const received = Date.now();
           if (result.data) latencies.push(received - Date.parse(result.data.activity.occurredAt));
-          else errors += 1;
+          else {
+            errors += 1;
+            if (errors === 1) log(`first error: ${JSON.stringify(result.errors)}`);
+          }
         },
-        error: () => (errors += 1),
+        error: (error: unknown) => {
+          errors += 1;
+          if (errors === 1) log(`first error: ${JSON.stringify(error)}`);
+        },
         complete: () => undefined,
       },
     );

@@ -14,12 +14,13 @@ import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 interface Event {
   cursor: string;
   type: string;
+  occurredAt: string;
   entityId: string;
   projectIds: string[];
   payload: Record<string, unknown>;
 }
 
-const EVENT_FIELDS = 'id cursor type entityId projectIds payload';
+const EVENT_FIELDS = 'id cursor type occurredAt entityId projectIds payload';
 
 function wsClient(app: TestApp, token?: string): WsClient {
   return createClient({
@@ -150,6 +151,9 @@ describe('activity log', () => {
       expect(events.slice(0, 5).map((event) => event.cursor)).toEqual(log.slice(-5).map((event) => event.cursor));
       expect(new Set(events.map((event) => event.cursor)).size).toBe(events.length);
       expect(events.at(-1)).toMatchObject({ type: 'PROJECT_UPDATED', payload: { code: 'LEADER-KAK-2018-01', fields: ['title'] } });
+      // occurredAt serialises as an ISO instant (the driver hands PostgreSQL's own text form back).
+      expect(events.at(-1)!.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(events.at(-1)!.occurredAt) - Date.now())).toBeLessThan(60_000);
     } finally {
       await client.dispose();
     }

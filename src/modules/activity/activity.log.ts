@@ -53,7 +53,7 @@ export interface ActivityConditions {
 export interface ActivityRow {
   id: string;
   xid: string;
-  occurred_at: Date;
+  occurred_at: Date | string;
   type: ActivityType;
   entity_type: string;
   entity_id: string;
