@@ -386,6 +386,8 @@ async function main(): Promise<void> {
       cores: os.cpus().length,
       database: embedded ? 'embedded' : 'DATABASE_URL',
       rate: options.rate,
+      // Every project update queues the project for overlap rescoring, which runs in the same process.
+      overlapWorker: config.overlapWorker,
       steps: steps.sort((a, b) => a.subscribers - b.subscribers),
       largestWithP99UnderOneSecond: held,
       pass: main.latency.p99 < TARGET_P99_MS,
@@ -394,7 +396,10 @@ async function main(): Promise<void> {
       console.log(JSON.stringify(report));
       return;
     }
-    console.log(`Silta subscription benchmark: Node ${report.node}, ${report.cores} cores, PostgreSQL ${report.database}, ${options.rate} mutations/s (${options.seconds} s main, ${options.rampSeconds} s per ramp step)`);
+    console.log(
+      `Silta subscription benchmark: Node ${report.node}, ${report.cores} cores, PostgreSQL ${report.database}, ${options.rate} mutations/s (${options.seconds} s main, ${options.rampSeconds} s per ramp step), ` +
+        `overlap worker ${report.overlapWorker ? 'on' : 'off'} in the server (OVERLAP_WORKER)`,
+    );
     console.log('| subscribers | mutations | deliveries | deliveries/s | latency p50 / p99 / max ms | server RSS idle → loaded MiB | KiB per subscriber | errors |');
     console.log('|---|---|---|---|---|---|---|---|');
     for (const step of report.steps) {
