@@ -107,7 +107,11 @@ describeInBrowser('the GraphQL explorer, in Chromium', () => {
   });
 
   it('runs a subscription over graphql-ws and shows live activity', async () => {
-    await setEditorText('.graphiql-query-editor', 'subscription Live {\n  activity(filter: { kinds: [PROJECT_UPDATED] }) {\n    type\n    payload\n  }\n}\n');
+    // From the current end of the log, so that the change below is delivered however long the browser takes to connect.
+    const latest = (await app.gql<{ activity: { pageInfo: { endCursor: string } } }>('{ activity(last: 1) { pageInfo { endCursor } } }')).data!.activity.pageInfo.endCursor;
+    await setEditorText('.graphiql-query-editor', `subscription Live {\n  activity(after: "${latest}", filter: { kinds: [PROJECT_UPDATED] }) {\n    type\n    occurredAt\n    payload\n  }\n}\n`);
+    // GraphiQL picks up the new operation's name a moment after an edit (else it runs the previous one's name).
+    await page.waitForTimeout(1000);
     await page.click('.graphiql-execute-button');
     // The subscription is open once the server holds a WebSocket for it; then a change is committed.
     await new Promise((resolve) => setTimeout(resolve, 1500));

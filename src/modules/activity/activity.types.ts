@@ -58,7 +58,7 @@ export class ActivityEvent {
     event.globalId = toGlobalId('ActivityEvent', row.id);
     event.cursor = encodePosition({ xid: row.xid, id: row.id });
     event.type = row.type;
-    // MikroORM's driver hands timestamptz back as PostgreSQL's text ("2026-11-30 15:28:09.12+00"), which the scalar refuses.
+    // node-postgres through knex may hand timestamps over as text; the DateTime scalar wants a Date.
     event.occurredAt = new Date(row.occurred_at);
     event.entityId = toGlobalId(row.entity_type, row.entity_id);
     event.projectIds = row.project_ids.map((id) => toGlobalId('Project', id));
