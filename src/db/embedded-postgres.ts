@@ -173,7 +173,8 @@ export class EmbeddedPostgres {
       const ids = runAsIds();
       await this.initialise(binaries, ids);
       await this.stopOrphan();
-      this.port = await freePort();
+      // A restart keeps the port, so the URL handed out before stays good (clients reconnect to it).
+      this.port ||= await freePort();
       await this.spawnServer(binaries, ids);
       logger.info({ dataDir: this.clusterDir, port: this.port }, 'embedded PostgreSQL started');
       return this.url;

@@ -1,8 +1,8 @@
 /**
  * GraphQL subscriptions over WebSocket (the graphql-ws protocol) on the same port and path as
  * HTTP, /graphql. The WebSocket path skips Apollo's plugins, so what they do for HTTP is done here
- * too: the token from `connection_init` authenticates (and is re-checked before every read of the
- * log, so a revoked token ends the subscription), the same depth, alias, directive and token limits
+ * too: the token from `connection_init` authenticates (and is re-checked before reads of the log,
+ * at most REAUTHENTICATE_MS apart, so a revoked token ends the subscription within that), the same depth, alias, directive and token limits
  * and the same cost price and per-client budget apply when a subscription starts, the same input
  * checks run, and errors leave through the same masking. Only subscriptions are served here:
  * queries and mutations go over HTTP, with their request transaction.
@@ -18,6 +18,7 @@ import type { Config } from '../config';
 import type { Authenticator } from '../modules/auth/authenticate';
 import type { Viewer } from '../modules/auth/viewer';
 import type { ActivityNotifier } from '../modules/activity/activity.notifier';
+import { ActivityReads } from '../modules/activity/activity.reads';
 import type { SubscriptionContext } from '../modules/activity/activity.resolver';
 import { formatSiltaError } from '../shared/format-error';
 import { checkRequestInput } from '../shared/input/request-input';
@@ -39,6 +40,37 @@ function authorizationOf(params: Readonly<Record<string, unknown>> | undefined):
   return typeof given === 'string' ? given : undefined;
 }
 
+/**
+ * How long a token's check stands before a subscriber's next read checks it again. Checking before
+ * every read cost a query per subscriber per event; now a revoked token, a disabled account or a
+ * lost membership takes effect on that token's subscriptions within this bound (plus one read).
+ */
+export const REAUTHENTICATE_MS = 5000;
+
+/** Token checks shared by the connections of one instance that present the same token, for REAUTHENTICATE_MS. */
+class ViewerCache {
+  private readonly entries = new Map<string, { viewer: Promise<Viewer>; at: number }>();
+
+  constructor(private readonly check: (authorization: string | undefined) => Promise<Viewer>) {}
+
+  get(authorization: string | undefined): Promise<Viewer> {
+    const key = authorization ?? '';
+    const now = Date.now();
+    const entry = this.entries.get(key);
+    if (entry && now - entry.at < REAUTHENTICATE_MS) return entry.viewer;
+    if (this.entries.size >= 10_000) {
+      for (const [other, { at }] of this.entries) if (now - at >= REAUTHENTICATE_MS) this.entries.delete(other);
+    }
+    const viewer = this.check(authorization);
+    this.entries.set(key, { viewer, at: now });
+    // A failure is not kept: the next read checks again (and a revoked token fails again).
+    viewer.catch(() => {
+      if (this.entries.get(key)?.viewer === viewer) this.entries.delete(key);
+    });
+    return viewer;
+  }
+}
+
 export interface SubscriptionServerOptions {
   httpServer: http.Server;
   schema: GraphQLSchema;
@@ -58,6 +90,10 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
   const format = (error: GraphQLError) => formatSiltaError(error.toJSON(), error, { introspection: config.introspection, maxTokens: limits.maxTokens });
   const states = new WeakMap<object, ConnectionState>();
   const stateOf = (ctx: WsContext) => states.get(ctx.extra as object)!;
+
+  // Half the pool at most for subscription reads: HTTP requests keep the other half.
+  const reads = new ActivityReads(orm, { maxConcurrent: Math.max(1, Math.floor(config.dbPoolMax / 2)), statementTimeoutMs: limits.requestTimeoutMs });
+  const viewers = new ViewerCache((authorization) => authenticator.authenticate(orm.em.fork(), authorization));
 
   const wsServer = new WebSocketServer({ server: options.httpServer, path: '/graphql', maxPayload: limits.maxBodyBytes });
   const handle = useServer<Record<string, unknown>, { request: http.IncomingMessage }>(
@@ -104,12 +140,11 @@ export function startSubscriptionServer(options: SubscriptionServerOptions): { d
           throw error;
         }
         const contextValue: SubscriptionContext = {
-          orm,
+          reads,
           notifier,
-          statementTimeoutMs: limits.requestTimeoutMs,
           viewer: async () => {
-            // The subscriber's rights now, not when it connected (memberships change, tokens are revoked).
-            state.viewer = await authenticator.authenticate(orm.em.fork(), state.authorization);
+            // The subscriber's rights now (within REAUTHENTICATE_MS), not when it connected.
+            state.viewer = await viewers.get(state.authorization);
             return state.viewer;
           },
         };

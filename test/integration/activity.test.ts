@@ -7,6 +7,7 @@ import { createClient, type Client as WsClient } from 'graphql-ws';
 import { Client } from 'pg';
 import WebSocket from 'ws';
 import { ActivityRetentionJob } from '../../src/modules/activity/activity.retention';
+import { REAUTHENTICATE_MS } from '../../src/web/subscriptions';
 import { toGlobalId } from '../../src/shared/relay/global-id';
 import { createLogger } from '../../src/shared/logger';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
@@ -14,6 +15,7 @@ import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 interface Event {
   cursor: string;
   type: string;
+  occurredAt: string;
   entityId: string;
   projectIds: string[];
   payload: Record<string, unknown>;
@@ -160,6 +162,9 @@ describe('activity log', () => {
       expect(events.slice(0, 5).map((event) => event.cursor)).toEqual(log.slice(-5).map((event) => event.cursor));
       expect(new Set(events.map((event) => event.cursor)).size).toBe(events.length);
       expect(events.at(-1)).toMatchObject({ type: 'PROJECT_UPDATED', payload: { code: 'LEADER-KAK-2018-01', fields: ['title'] } });
+      // occurredAt serialises as an ISO instant (the driver hands PostgreSQL's own text form back).
+      expect(events.at(-1)!.occurredAt).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      expect(Math.abs(Date.parse(events.at(-1)!.occurredAt) - Date.now())).toBeLessThan(60_000);
     } finally {
       await client.dispose();
     }
@@ -185,6 +190,64 @@ describe('activity log', () => {
       await app.sql(`update project set code = 'KAKE-KUO-2018-10' where code = 'PUBLIC-MARK'`);
       await anonymous.dispose();
       await analyst.dispose();
+    }
+  });
+
+  it('shares reads among subscribers of one viewer and position, and gives each what the query’s SQL filter gives', async () => {
+    const log = await allEvents(app);
+    const from = log[log.length - 41];
+    const [{ code, postal }] = await app.sql<{ code: string; postal: string }>(
+      `select p.code, e.postal_codes[1] as postal from activity_event e join project p on p.id = e.project_id
+        where 'KAKE' = any(e.schemes) and cardinality(e.postal_codes) > 0 and p.status not in ('DRAFT', 'REJECTED') order by e.id desc limit 1`);
+    const filters = [{}, { schemes: ['KAKE'] }, { kinds: ['PROJECT_UPDATED'] }, { postalCodes: [postal] }];
+    const expected = new Map<object, Event[]>();
+    for (const filter of filters) expected.set(filter, (await page(app, { first: 100, after: from.cursor, filter })).edges.map((edge) => edge.node));
+    const client = wsClient(app);
+    try {
+      // Three anonymous subscribers per filter, all replaying from one cursor, then waiting at the end of the log.
+      const subscribers = filters.flatMap((filter) => [filter, filter, filter]).map((filter) => {
+        const events: Event[] = [];
+        const live = new Promise<void>((resolve, reject) =>
+          client.subscribe<{ activity: Event }>({ query: SUBSCRIBE, variables: { after: from.cursor, filter } }, {
+            next: (result) => {
+              events.push(result.data!.activity);
+              if (events.length > expected.get(filter)!.length) resolve();
+            },
+            error: reject,
+            complete: () => undefined,
+          }));
+        return { filter, events, live };
+      });
+      const deadline = Date.now() + 15_000;
+      while (subscribers.some((s) => s.events.length < expected.get(s.filter)!.length) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      for (const { filter, events } of subscribers) expect(events.map((event) => event.cursor)).toEqual(expected.get(filter)!.map((event) => event.cursor));
+      // One change wakes all twelve: they read as one viewer from one position, so they share the read.
+      const statements = await app.countStatements(async () => {
+        await app.sql(`update project set summary = coalesce(summary, '') || ' (jaettu luku)' where code = ?`, [code]);
+        await Promise.all(subscribers.map((s) => s.live));
+      });
+      for (const { events } of subscribers) expect(events.at(-1)).toMatchObject({ type: 'PROJECT_UPDATED', payload: { code } });
+      expect(statements).toBeLessThanOrEqual(3);
+    } finally {
+      await client.dispose();
+    }
+  });
+
+  it(`ends a subscription within ${REAUTHENTICATE_MS / 1000} s of its token being revoked`, async () => {
+    const token = await app.signIn({ name: 'Peruttava analyytikko', analyst: true });
+    const client = wsClient(app, token);
+    const outcome = collect(client, SUBSCRIBE, {}, () => false, 20_000).then(() => 'no error', (error: Error) => error.message);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    await app.sql(`update api_token set revoked_at = now() where account_id in (select id from account where name = 'Peruttava analyytikko')`);
+    const revokedAt = Date.now();
+    // Changes keep waking the subscriber; a read re-checks the token once its last check is older than the bound.
+    const ticker = setInterval(() => void app.sql(`update project set summary = coalesce(summary, '') || '.' where code = 'KAKE-KUO-2018-05'`), 500);
+    try {
+      expect(await outcome).toMatch(/UNAUTHENTICATED|revoked/);
+      expect(Date.now() - revokedAt).toBeLessThan(REAUTHENTICATE_MS + 2000);
+    } finally {
+      clearInterval(ticker);
+      await client.dispose();
     }
   });
 

@@ -53,7 +53,7 @@ export interface ActivityConditions {
 export interface ActivityRow {
   id: string;
   xid: string;
-  occurred_at: Date;
+  occurred_at: Date | string;
   type: ActivityType;
   entity_type: string;
   entity_id: string;
@@ -134,6 +134,45 @@ export async function readActivity(run: RunSql, after: ActivityPosition, conditi
   );
 }
 
+/**
+ * Every event after `after` that the reader may see, below the horizon, up to `limit`, with no filter
+ * (subscribers sharing the read filter the rows themselves, `matchesConditions`), and whether events
+ * after the last row returned are held back by a transaction still running, in one statement: both
+ * parts see one snapshot and one horizon. An empty read still returns one row, for `held`.
+ */
+export async function readVisibleActivity(run: RunSql, after: ActivityPosition, limit: number): Promise<{ rows: ActivityRow[]; held: boolean }> {
+  const found = await run<ActivityRow & { held: boolean; found: boolean }>(
+    `with horizon as (select pg_snapshot_xmin(pg_current_snapshot()) as xmin),
+          batch as (select e.* from activity_event e, horizon h
+                     where (e.xid, e.id) > ($1::xid8, $2::bigint) and e.xid < h.xmin
+                     order by e.xid, e.id limit $3),
+          tail as (select b.xid, b.id from batch b order by b.xid desc, b.id desc limit 1),
+          last as (select coalesce((select xid from tail), $1::xid8) as xid, coalesce((select id from tail), $2::bigint) as id)
+     select b.id is not null as found,
+            b.id::text as id, b.xid::text as xid, b.occurred_at, b.type, b.entity_type, b.entity_id, b.project_id, b.overlap_a, b.overlap_b, b.post_id,
+            b.project_ids, b.organisation_ids, b.programme_ids, b.schemes, b.postal_codes, b.cross_divide, b.payload,
+            exists (select 1 from activity_event e, horizon h, last l where (e.xid, e.id) > (l.xid, l.id) and e.xid >= h.xmin) as held
+       from horizon left join batch b on true
+      order by b.xid, b.id`,
+    [after.xid, after.id, limit],
+  );
+  return { rows: found.filter((row) => row.found).map(({ found: _found, held: _held, ...row }) => row), held: found[0]?.held ?? false };
+}
+
+/** Whether a row meets the conditions: the same rules as `conditionsSql`, for rows read without a filter. */
+export function matchesConditions(row: Pick<ActivityRow, 'type' | 'schemes' | 'programme_ids' | 'organisation_ids' | 'project_ids' | 'postal_codes' | 'cross_divide'>, conditions: ActivityConditions): boolean {
+  const overlaps = <T>(values: readonly T[], wanted: readonly T[] | undefined) => !wanted?.length || values.some((value) => wanted.includes(value));
+  return (
+    (!conditions.types?.length || conditions.types.includes(row.type)) &&
+    overlaps(row.schemes, conditions.schemes) &&
+    overlaps(row.programme_ids, conditions.programmeIds) &&
+    overlaps(row.organisation_ids, conditions.organisationIds) &&
+    overlaps(row.project_ids, conditions.projectIds) &&
+    overlaps(row.postal_codes, conditions.postalCodes) &&
+    (!conditions.crossDivideOnly || row.cross_divide)
+  );
+}
+
 export function positionOf(row: Pick<ActivityRow, 'xid' | 'id'>): ActivityPosition {
   return { xid: row.xid, id: row.id };
 }
@@ -198,17 +237,4 @@ export async function countActivity(run: RunSql, conditions: ActivityConditions)
   const rows = await run<{ n: string }>(
     `select count(*) as n from activity_event where xid < pg_snapshot_xmin(pg_current_snapshot()) and ${filter.sql}`, filter.params);
   return Number(rows[0].n);
-}
-
-/**
- * Whether events after `after` are being held back by a transaction still running (written by a
- * transaction at or above the horizon): then a reader must look again soon even without a
- * notification, because the older transaction's end (which notifies nothing if it logged nothing)
- * is what releases them.
- */
-export async function heldBack(run: RunSql, after: ActivityPosition): Promise<boolean> {
-  const rows = await run<{ held: boolean }>(
-    `select exists (select 1 from activity_event e where (e.xid, e.id) > ($1::xid8, $2::bigint) and e.xid >= pg_snapshot_xmin(pg_current_snapshot())) as held`,
-    [after.xid, after.id]);
-  return rows[0].held;
 }

@@ -9,7 +9,8 @@ import type { Logger } from 'pino';
 
 export class ActivityNotifier {
   private client: Client | undefined;
-  private readonly target = new EventTarget();
+  /** Readers waiting for the next wake-up (a set: a thousand subscribers add and remove themselves in O(1)). */
+  private readonly waiters = new Set<() => void>();
   private stopped = false;
   private retry: NodeJS.Timeout | undefined;
   /** Bumped on every notification (and on reconnecting, when some may have been missed). */
@@ -43,7 +44,9 @@ export class ActivityNotifier {
 
   private bump(): void {
     this.generation += 1;
-    this.target.dispatchEvent(new Event('activity'));
+    const waiting = [...this.waiters];
+    this.waiters.clear();
+    for (const wake of waiting) wake();
   }
 
   /** Resolves on the next notification, after `ms`, or at once when `since` is no longer the current generation. */
@@ -52,12 +55,12 @@ export class ActivityNotifier {
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);
-        this.target.removeEventListener('activity', done);
+        this.waiters.delete(done);
         signal?.removeEventListener('abort', done);
         resolve();
       };
       const timer = setTimeout(done, ms);
-      this.target.addEventListener('activity', done);
+      this.waiters.add(done);
       signal?.addEventListener('abort', done);
     });
   }

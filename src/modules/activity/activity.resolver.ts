@@ -3,8 +3,8 @@ import type { Context } from '../../context';
 import { badUserInput } from '../../shared/errors';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../../shared/relay/connection';
 import type { Viewer } from '../auth/viewer';
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ActivityNotifier } from './activity.notifier';
+import type { ActivityReads } from './activity.reads';
 import { assertRetained, countActivity, decodePosition, readActivity, readActivityBefore } from './activity.log';
 import { activityConditions, requestSql, startPosition } from './activity.service';
 import { activityStream } from './activity.stream';
@@ -30,11 +30,11 @@ class ActivityArgs {
 
 /** What a subscription's context carries (built per WebSocket connection, see src/web/subscriptions.ts). */
 export interface SubscriptionContext {
-  orm: MikroORM;
+  /** The instance's shared, bounded reads of the log. */
+  reads: ActivityReads;
   notifier: ActivityNotifier;
-  /** The subscriber as of now: re-authenticates the connection's token (throws when it no longer works). */
+  /** The subscriber as of now: its token re-checked at most every few seconds (throws when it no longer works). */
   viewer: () => Promise<Viewer>;
-  statementTimeoutMs: number;
 }
 
 type ActivityConnectionShape = InstanceType<typeof ActivityConnection>;
@@ -84,7 +84,7 @@ export class ActivityResolver {
     subscribe: ({ args, context }: SubscribeResolverData<unknown, { filter?: ActivityFilter | null; after?: string | null }, SubscriptionContext>) => {
       const conditions = activityConditions(args.filter);
       const after = args.after == null ? 'end' : decodePosition(args.after, 'after');
-      return activityStream({ orm: context.orm, notifier: context.notifier, viewer: context.viewer, conditions, after, statementTimeoutMs: context.statementTimeoutMs });
+      return activityStream({ reads: context.reads, notifier: context.notifier, viewer: context.viewer, conditions, after });
     },
   })
   activitySubscription(

@@ -2,66 +2,50 @@
  * A subscription's event source: replays every stored event after its cursor that the subscriber
  * may see, then waits for a wake-up (or a poll) and reads again, from the same cursor, forever.
  * Replay and live are the same loop over the log, so there is no seam to lose or repeat an event
- * at; every read runs in a transaction of its own as the subscriber, with its rights re-checked
- * first (a revoked token ends the subscription), so visibility is decided at delivery time.
+ * at. Every read starts after the wake-up, runs as the subscriber (its rights re-checked first: a
+ * revoked token ends the subscription), and is shared with the subscribers of the same viewer at the
+ * same position (see activity.reads.ts), so visibility is still decided at delivery time.
  */
-import type { MikroORM } from '@mikro-orm/postgresql';
 import type { Viewer } from '../auth/viewer';
-import { seesAllProjects } from '../auth/viewer';
-import { RequestTransaction } from '../../shared/db/request-transaction';
 import type { ActivityNotifier } from './activity.notifier';
-import { assertRetained, heldBack, positionOf, readActivity, type ActivityConditions, type ActivityPosition, type RunSql } from './activity.log';
-import { endOfLog, requestSql } from './activity.service';
+import { assertRetained, matchesConditions, positionOf, type ActivityConditions, type ActivityPosition } from './activity.log';
+import type { ActivityReads } from './activity.reads';
+import { endOfLog } from './activity.service';
 import { ActivityEvent } from './activity.types';
 
 export interface ActivityStreamOptions {
-  orm: MikroORM;
+  reads: ActivityReads;
   notifier: ActivityNotifier;
   /** Who is subscribed, as of now (throws when the token no longer works). */
   viewer: () => Promise<Viewer>;
   conditions: ActivityConditions;
   /** Where to start: a position, or the end of the log (only new events). */
   after: ActivityPosition | 'end';
-  batchSize?: number;
   /** How long to wait without a notification while events are held back by an older transaction. */
   pollMs?: number;
   /** … and otherwise (a safety net for notifications lost while the listening connection was down). */
   idlePollMs?: number;
-  statementTimeoutMs?: number;
-}
-
-async function asViewer<T>(options: ActivityStreamOptions, viewer: Viewer, fn: (run: RunSql) => Promise<T>): Promise<T> {
-  const em = options.orm.em.fork();
-  const transaction = await RequestTransaction.begin(em, { ...viewer, seesAllProjects: seesAllProjects(viewer) }, options.statementTimeoutMs ?? 0);
-  try {
-    return await fn(requestSql(em));
-  } finally {
-    // Reads only: ending it without a commit keeps nothing from being written by accident.
-    await transaction.rollback();
-  }
 }
 
 export async function* activityStream(options: ActivityStreamOptions): AsyncGenerator<ActivityEvent> {
-  const batchSize = options.batchSize ?? 100;
+  const { reads, notifier, conditions } = options;
   const pollMs = options.pollMs ?? 250;
   const idlePollMs = options.idlePollMs ?? 15_000;
-  let position = options.after === 'end'
-    ? await asViewer(options, await options.viewer(), endOfLog)
-    : await asViewer(options, await options.viewer(), async (run) => {
-        await assertRetained(run, options.after as ActivityPosition, 'after');
-        return options.after as ActivityPosition;
+  const start = options.after;
+  let position = start === 'end'
+    ? await reads.run(await options.viewer(), endOfLog)
+    : await reads.run(await options.viewer(), async (run) => {
+        await assertRetained(run, start, 'after');
+        return start;
       });
   for (;;) {
-    const generation = options.notifier.generation;
-    const viewer = await options.viewer();
-    const { rows, held } = await asViewer(options, viewer, async (run) => {
-      const read = await readActivity(run, position, options.conditions, batchSize);
-      return { rows: read, held: read.length < batchSize && (await heldBack(run, read.length ? positionOf(read[read.length - 1]) : position)) };
-    });
+    const generation = notifier.generation;
+    const { rows, held, full } = await reads.read(await options.viewer(), position);
     for (const row of rows) {
+      // Past every row read, matching or not: they were all looked at, in log order.
       position = positionOf(row);
-      yield ActivityEvent.from(row);
+      if (matchesConditions(row, conditions)) yield ActivityEvent.from(row);
     }
-    if (rows.length < batchSize) await options.notifier.wait(generation, held ? pollMs : idlePollMs);
+    if (!full) await notifier.wait(generation, held ? pollMs : idlePollMs);
   }
 }
