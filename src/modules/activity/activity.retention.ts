@@ -27,6 +27,7 @@ export class ActivityRetentionJob {
 
   private async prune(): Promise<void> {
     const client = new Client({ connectionString: this.ownerUrl, application_name: 'silta-activity-retention' });
+    client.on('error', (error) => this.logger.warn({ err: error }, 'activity: retention connection failed'));
     try {
       await client.connect();
       const run: RunSql = async <R>(sql: string, params: unknown[]) => (await client.query(sql, params)).rows as R[];

@@ -57,8 +57,10 @@ export class OverlapWorker {
     (listener as unknown as Client).on('notification', () => this.wake());
     (listener as unknown as Client).on('error', (error: Error) => {
       this.logger.warn({ err: error }, 'overlaps: listening connection failed; polling until it is back');
-      listener.release(error);
-      this.listener = undefined;
+      if (this.listener === listener) {
+        this.listener = undefined;
+        listener.release(error);
+      }
     });
     await listener.query('listen silta_overlaps');
     this.listener = listener;
@@ -115,6 +117,10 @@ export class OverlapWorker {
   /** One transaction: take up to batchSize queued projects, rescore them, commit. Returns how many. */
   private async batch(): Promise<number> {
     const client = await this.pool.connect();
+    // A connection that fails while checked out (PostgreSQL restarted) emits 'error': without a
+    // listener that would end the process; the query in flight rejects, and the batch is retried.
+    const onError = (error: Error) => this.logger.warn({ err: error }, 'overlaps: connection failed during a batch');
+    client.on('error', onError);
     const started = Date.now();
     try {
       await client.query('begin');
@@ -152,6 +158,7 @@ export class OverlapWorker {
       }
       throw error;
     } finally {
+      client.removeListener('error', onError);
       client.release();
     }
   }

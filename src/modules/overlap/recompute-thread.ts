@@ -23,6 +23,7 @@ export function recomputeHeapMb(projects: number): number {
 /** Runs recomputeAll on its own connection in a worker thread (the compiled JavaScript, as the server runs). */
 export async function recomputeInThread(ownerUrl: string): Promise<RecomputeResult> {
   const probe = new Client({ connectionString: ownerUrl });
+  probe.on('error', () => undefined); // a failure rejects the query below; no 'error' event may end the process
   await probe.connect();
   let projects: number;
   try {
@@ -43,6 +44,7 @@ export async function recomputeInThread(ownerUrl: string): Promise<RecomputeResu
 
 async function runInThread(input: ThreadInput): Promise<void> {
   const client = new Client({ connectionString: input.url, application_name: 'silta-overlaps' });
+  client.on('error', () => undefined); // the recompute's query rejects and the thread reports it
   await client.connect();
   try {
     const result = await recomputeAll(client);
