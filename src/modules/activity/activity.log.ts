@@ -122,9 +122,7 @@ export async function readActivity(run: RunSql, after: ActivityPosition, conditi
   const filter = conditionsSql(conditions, 4);
   return run<ActivityRow>(
     // Ordered by the columns themselves (e.xid, e.id), not by the text columns of the same names.
-    `select e.id::text as id, e.xid::text as xid, occurred_at, type, entity_type, entity_id, project_id, overlap_a, overlap_b, post_id,
-            project_ids, organisation_ids, programme_ids, schemes, postal_codes, cross_divide, payload
-       from activity_event e
+    `select ${COLUMNS} from activity_event e
       where (e.xid, e.id) > ($1::xid8, $2::bigint)
         and e.xid < pg_snapshot_xmin(pg_current_snapshot())
         and ${filter.sql}
