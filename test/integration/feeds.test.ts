@@ -30,6 +30,10 @@ beforeAll(async () => {
   s.project({ programme: kake, code: DRAFT_CODE, title: DRAFT_TITLE, status: ProjectStatus.DRAFT, lead: draftOrg, locations: ['70100'] });
   await s.save();
   ids = { kake: idOf(kake), leader: idOf(leader), lead: idOf(lead), draftOrg: idOf(draftOrg) };
+  // The log is read below the oldest running transaction of the whole PostgreSQL server, so a
+  // suite writing in parallel on the same server holds events back for a moment: wait for ours.
+  const until = Date.now() + 30_000;
+  while (!(await feed()).body.includes('FEED-LEADER-1') && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 200));
 });
 afterAll(() => app.close());
 
