@@ -58,6 +58,13 @@ const READ_FIELDS_DO_NOT_THROW = [
   },
 ];
 
+// Every logger comes from one factory, so none can skip the redaction of secrets.
+const LOGGER_IMPORTS = ['pino', 'pino-http', 'pino-std-serializers'].map((name) => ({
+  name,
+  allowTypeImports: true,
+  message: 'Make loggers with createLogger/createHttpLogger from src/shared/logger.ts: they redact secrets.',
+}));
+
 module.exports = tseslint.config(
   { ignores: ['dist/', 'node_modules/', 'coverage/', '.silta/', 'migrations/Migration*.ts', '*.js'] },
   js.configs.recommended,
@@ -78,15 +85,20 @@ module.exports = tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       '@typescript-eslint/no-non-null-assertion': 'off',
       '@typescript-eslint/no-explicit-any': 'error',
-      // Every logger comes from one factory, so none can skip the redaction of secrets.
+      '@typescript-eslint/no-restricted-imports': ['error', { paths: LOGGER_IMPORTS }],
+    },
+  },
+  {
+    // The ground floor does not import the upper floors: what shared/ needs of a module is an
+    // interface here that the module implements, or the code moves up next to the module.
+    files: ['src/shared/**/*.ts'],
+    ignores: ['src/shared/logger.ts', 'src/**/*.test.ts'],
+    rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
         {
-          paths: ['pino', 'pino-http', 'pino-std-serializers'].map((name) => ({
-            name,
-            allowTypeImports: true,
-            message: 'Make loggers with createLogger/createHttpLogger from src/shared/logger.ts: they redact secrets.',
-          })),
+          paths: LOGGER_IMPORTS,
+          patterns: [{ group: ['**/modules/**', '**/context', '**/app', '**/cli/**', '**/web/**'], message: 'src/shared/ may not import modules, the context, the app, the CLI or web: define an interface in shared/ or move the code up.' }],
         },
       ],
     },

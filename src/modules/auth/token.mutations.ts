@@ -1,6 +1,6 @@
 import { Arg, Ctx, Field, ID, InputType, Int, Mutation, ObjectType, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
-import { runMutation } from '../../shared/mutations/run-mutation';
+import { runMutation } from '../mutation/mutation.runner';
 import { assertNoUserErrors, refusal, UserError, UserErrorCode } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';

@@ -4,7 +4,7 @@ import { Arg, Ctx, Field, ID, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
-import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
+import { checkVersion, runMutation } from '../mutation/mutation.runner';
 import { assertNoUserErrors, refusal, userError, UserErrorCode, UserErrorsException } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId, toGlobalId } from '../../shared/relay/global-id';

@@ -4,7 +4,7 @@ import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
-import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
+import { checkVersion, runMutation } from '../mutation/mutation.runner';
 import { assertNoUserErrors, refusal, UserErrorCode } from '../../shared/mutations/user-error';
 import { Checks, MAX_NAME, MAX_TEXT, uniquenessKey } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';

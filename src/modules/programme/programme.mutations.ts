@@ -4,7 +4,7 @@ import { Arg, Ctx, Field, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
-import { checkVersion, runMutation } from '../../shared/mutations/run-mutation';
+import { checkVersion, runMutation } from '../mutation/mutation.runner';
 import { assertNoUserErrors, refusal, UserErrorCode, UserErrorsException } from '../../shared/mutations/user-error';
 import { Checks, MAX_NAME, MAX_TEXT } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';

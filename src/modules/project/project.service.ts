@@ -1,5 +1,5 @@
 import type { Knex } from '@mikro-orm/postgresql';
-import type { ServiceContext } from '../../shared/service-context';
+import type { ServiceContext } from '../auth/service-context';
 import { checkDateRange, checkMunicipalityCode, checkPostalCode, checkVocabularyCode, optionalEntityId } from '../../shared/filters';
 import { badUserInput } from '../../shared/errors';
 import { checkReferencesExist } from '../../shared/reference-checks';

@@ -3,7 +3,7 @@ import { Arg, Ctx, Field, ID, InputType, Mutation, Resolver } from 'type-graphql
 import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
 import { MutationPayload } from '../../shared/mutations/payload';
-import { runMutation } from '../../shared/mutations/run-mutation';
+import { runMutation } from '../mutation/mutation.runner';
 import { assertNoUserErrors, refusal, UserErrorCode } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';

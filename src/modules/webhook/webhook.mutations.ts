@@ -1,7 +1,7 @@
 import { Arg, Ctx, Mutation, Resolver } from 'type-graphql';
 import type { Context } from '../../context';
 import { forbidden } from '../../shared/errors';
-import { requireWriter, runMutation } from '../../shared/mutations/run-mutation';
+import { requireWriter, runMutation } from '../mutation/mutation.runner';
 import { assertNoUserErrors, refusal, UserErrorCode, type UserError } from '../../shared/mutations/user-error';
 import { Checks } from '../../shared/mutations/validation';
 import { decodeEntityId } from '../../shared/relay/global-id';
