@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
 import { loadConfig } from '../src/config';
-import { provisionAppRole } from '../src/db/app-role';
+import { dropAppRole, provisionAppRole } from '../src/db/app-role';
 import { openDatabase } from '../src/db/database';
 import { ensureDatabase, withDatabaseName } from '../src/db/database-url';
 import { EmbeddedPostgres } from '../src/db/embedded-postgres';
@@ -272,10 +272,10 @@ async function main(): Promise<void> {
       const run = <T>(sql: string): Promise<T[]> => connection.execute<T[]>(sql);
       for (const sql of BENCH_SQL) await connection.execute(sql);
       await provisionAppRole(ownerUrl, undefined, logger);
-      // The partner: the lead organisation of the first draft by code, so its page of 50 shows a draft.
+      // The partner: the lead organisation of the newest draft (by code), so that its page of 50 shows a draft.
       const [draft] = await run<{ organisationId: number }>(
         `select x.organisation_id as "organisationId" from project t join participation x on x.project_id = t.id and x.role = 'LEAD'
-          where t.status = 'DRAFT' order by t.code limit 1`,
+          where t.status = 'DRAFT' order by t.code desc limit 1`,
       );
       const em = db.orm.em.fork();
       const account = await createAccount(em, { name: 'Benchmark partner portal', kind: AccountKind.INTEGRATION });
@@ -284,7 +284,7 @@ async function main(): Promise<void> {
       partner = { organisationIds: [draft.organisationId], verifiedOrganisationIds: [draft.organisationId], accountId: account.id, token: issued.token };
       params = await pickParams(run);
       await connection.execute('analyze');
-      postgres = (await run<{ v: string }>('show server_version'))[0].v;
+      postgres = (await run<{ v: string }>(`select current_setting('server_version') as v`))[0].v;
     } finally {
       await db.close();
     }
@@ -388,6 +388,7 @@ async function main(): Promise<void> {
       const admin = await openDatabase({ ...config, databaseUrl: serverUrl }, logger);
       await admin.orm.em.getConnection().execute(`drop database if exists "${database}" with (force)`);
       await admin.close();
+      await dropAppRole(serverUrl, database);
     }
     await rm(workDir, { recursive: true, force: true });
   }

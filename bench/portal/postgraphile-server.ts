@@ -1,3 +1,4 @@
+import './single-graphql';
 import { createServer, type IncomingMessage } from 'node:http';
 import { Pool } from 'pg';
 import { postgraphile } from 'postgraphile';

@@ -1,5 +1,9 @@
 import { FUNDING_TOTALS_SQL, PROGRAMME_PROJECTS_WHERE } from './sql';
 
+/** A GraphQL answer as parsed JSON: its shape is checked by comparing the three answers, not by types. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- see above
+type Json = any;
+
 /** What the benchmark picked from the generated data for its queries. */
 export interface QueryParams {
   /** An organisation with about 100 visible participations (at most 100: Silta's largest page). */
@@ -35,11 +39,11 @@ export interface PortalQuery {
   silta: GraphqlRequest;
   postgraphile: GraphqlRequest;
   floor: FloorRequest;
-  fromSilta(data: any): unknown;
-  fromPostgraphile(data: any): unknown;
+  fromSilta(data: Json): unknown;
+  fromPostgraphile(data: Json): unknown;
 }
 
-type Obj = Record<string, any>;
+type Obj = Record<string, Json>;
 
 const orgOf = (o: Obj | null): Obj | null => (o ? { name: o.name, businessId: o.businessId ?? null } : null);
 const programmeOf = (p: Obj): Obj => ({ code: p.code, name: p.name });
@@ -50,22 +54,22 @@ const totalsOf = (t: Obj): Obj => ({
   bySource: t.bySource.map((s: Obj) => ({ source: s.source, planned: s.planned, granted: s.granted, paid: s.paid })),
 });
 
-const SILTA_PAGE = `query($first: Int!) { projects(first: $first, orderBy: { field: CODE }) { nodes { code title status
+const SILTA_PAGE = `query($first: Int!) { projects(first: $first, orderBy: { field: CODE, direction: DESC }) { nodes { code title status
   leadOrganisation { name businessId } programme { code name }
   fundingTotals { planned granted paid bySource { source planned granted paid } } } } }`;
-const POSTGRAPHILE_PAGE = `query($first: Int!) { allProjects(first: $first, orderBy: CODE_ASC) { nodes { code title status
+const POSTGRAPHILE_PAGE = `query($first: Int!) { allProjects(first: $first, orderBy: CODE_DESC) { nodes { code title status
   leadOrganisation { name businessId } programmeByProgrammeId { code name } fundingTotals } } }`;
 const FLOOR_PAGE = `select coalesce(json_agg(json_build_object(
     'code', t.code, 'title', t.title, 'status', t.status, 'lead', l.lead,
-    'programme', json_build_object('code', pr.code, 'name', pr.name), 'totals', ft.totals) order by t.code), '[]'::json)::text as body
-  from (select * from project order by code limit $1) t
+    'programme', json_build_object('code', pr.code, 'name', pr.name), 'totals', ft.totals) order by t.code desc), '[]'::json)::text as body
+  from (select * from project order by code desc limit $1) t
   join programme pr on pr.id = t.programme_id
   left join lateral (select json_build_object('name', o.name, 'businessId', o.business_id) as lead
                        from participation x join organisation o on o.id = x.organisation_id
                       where x.project_id = t.id and x.role = 'LEAD' order by x.id limit 1) l on true
   cross join lateral (select ${FUNDING_TOTALS_SQL('t.id')} as totals) ft`;
 
-/** Query 1 (and 6 with a partner's credentials): a page of projects with lead, programme and totals by source. */
+/** Query 1 (and 6 with a partner's credentials): the newest page of projects (by code, descending) with lead, programme and totals by source. */
 export function projectPage(id: string, title: string, first: number, anonymous: boolean): PortalQuery {
   const row = (n: Obj, programme: Obj): Obj => ({
     code: n.code,
@@ -249,11 +253,11 @@ export function portalQueries(p: QueryParams): PortalQuery[] {
   ];
 }
 
-/** The same structure everywhere: scores rounded (float8 through three JSON encoders), everything else as is. */
+/** The same structure everywhere: scores to four decimals as Silta sends them (search.resolver.ts), counts as strings. */
 export function canonical(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(canonical);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value as Obj).map(([key, v]) => [key, key === 'score' ? Number(v).toFixed(9) : key === 'totalCount' ? String(v) : canonical(v)]));
+    return Object.fromEntries(Object.entries(value as Obj).map(([key, v]) => [key, key === 'score' ? (Math.round(Number(v) * 10_000) / 10_000).toFixed(4) : key === 'totalCount' ? String(v) : canonical(v)]));
   }
   return value;
 }
