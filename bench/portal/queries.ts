@@ -211,9 +211,11 @@ export function portalQueries(p: QueryParams): PortalQuery[] {
         variables: { q: p.searchText },
       },
       floor: {
-        sql: `select json_build_object('totalCount', (select count(*) from bench_search($1)),
+        // The search runs once (a CTE used twice is computed once) for both the count and the page.
+        sql: `with hits as (select * from bench_search($1))
+          select json_build_object('totalCount', (select count(*) from hits),
             'hits', coalesce((select json_agg(json_build_object('type', h.type, 'key', h.key, 'label', h.label, 'score', h.score))
-                                from (select * from bench_search($1) limit 20) h), '[]'::json))::text as body`,
+                                from (select * from hits limit 20) h), '[]'::json))::text as body`,
         params: [p.searchText],
       },
       fromSilta: ({ search }) => ({

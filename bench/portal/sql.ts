@@ -42,9 +42,12 @@ export const PROGRAMME_PROJECTS_WHERE = (programmeId: string, theme: string, fro
  * Silta's search (src/modules/search/search.service.ts) as one SQL function: the same word split
  * (search-query.ts: lower case, split on non-letters, unique, at most 8), the Finnish stems and
  * prefixes, the same union over the three types with the same documents, scores and ranking.
+ * Planned for its values on every call, as Silta's statement is: PL/pgSQL would otherwise switch to a
+ * generic plan after five calls, one that cannot know the query matches few rows.
  */
 const SEARCH_FUNCTION = `
-create function bench_search(q text) returns setof bench_search_hit language plpgsql stable as $fn$
+create function bench_search(q text) returns setof bench_search_hit language plpgsql stable
+  set plan_cache_mode = force_custom_plan as $fn$
 declare
   v_words text[];
   v_kept text[] := '{}';
