@@ -170,14 +170,21 @@ async function verify(servers: Server[], queries: PortalQuery[], partnerToken: s
   return answers;
 }
 
-/** Statements per request: the counter's difference over a few sequential requests. */
+/**
+ * Statements per request: the counter's difference over a few sequential requests, the smaller of two
+ * rounds (a server's own background work, such as a poll, can land in one of them).
+ */
 async function statementsPerRequest(server: Server, query: PortalQuery, partnerToken: string): Promise<{ statements: number; control: number }> {
   const n = 5;
   await send(server, query, partnerToken);
-  const before = await server.statements();
-  for (let i = 0; i < n; i++) await send(server, query, partnerToken);
-  const after = await server.statements();
-  return { statements: (after.statements - before.statements) / n, control: (after.control - before.control) / n };
+  const rounds: { statements: number; control: number }[] = [];
+  for (let round = 0; round < 2; round++) {
+    const before = await server.statements();
+    for (let i = 0; i < n; i++) await send(server, query, partnerToken);
+    const after = await server.statements();
+    rounds.push({ statements: (after.statements - before.statements) / n, control: (after.control - before.control) / n });
+  }
+  return rounds.reduce((a, b) => (b.statements + b.control < a.statements + a.control ? b : a));
 }
 
 async function load(server: Server, query: PortalQuery, partnerToken: string, connections: number, seconds: number): Promise<autocannon.Result> {
@@ -198,7 +205,8 @@ async function measure(servers: Server[], queries: PortalQuery[], partnerToken: 
           title: titleOf(query),
           connections,
           target: server.target,
-          requestsPerSecond: result.requests.average,
+          // Completed requests over the run's time: autocannon's per-second average rounds slow queries to whole requests.
+          requestsPerSecond: result.requests.total / result.duration,
           p50Ms: result.latency.p50,
           p99Ms: result.latency.p99,
           statements: counted.statements,

@@ -43,6 +43,9 @@ function find(report: BenchReport, query: string, connections: number, target: T
 }
 
 const fmt = (n: number | null | undefined, digits = 0): string => (n == null || Number.isNaN(n) ? '–' : n.toFixed(digits));
+/** Requests per second: whole numbers, but a decimal below 10 (slow queries). */
+const rate = (n: number): string => fmt(n, n < 10 ? 1 : 0);
+const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : '–');
 
 /** The Markdown table: one row per query, concurrency and target, with Silta's ratios on Silta's rows. */
 export function markdownTable(report: BenchReport): string {
@@ -56,9 +59,9 @@ export function markdownTable(report: BenchReport): string {
     const floor = find(report, m.query, m.connections, 'floor');
     const statements = m.statements == null ? '–' : `${fmt(m.statements, m.statements % 1 ? 1 : 0)}${m.controlStatements ? ` (+${fmt(m.controlStatements, m.controlStatements % 1 ? 1 : 0)})` : ''}`;
     lines.push(
-      `| ${m.query} ${m.title} | ${m.connections} | ${m.target} | ${fmt(m.requestsPerSecond)}${m.failed ? ` (${m.failed} failed)` : ''} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${statements} | ${fmt(report.peakRssMb[m.target])} | ${
-        isSilta && pg ? `${fmt(ratio(m.requestsPerSecond, pg.requestsPerSecond), 2)}×` : ''
-      } | ${isSilta && floor ? `${fmt(ratio(m.requestsPerSecond, floor.requestsPerSecond), 2)}×` : ''} |`,
+      `| ${m.query} ${m.title} | ${m.connections} | ${m.target} | ${rate(m.requestsPerSecond)}${m.failed ? ` (${m.failed} failed)` : ''} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${statements} | ${fmt(report.peakRssMb[m.target])} | ${
+        isSilta && pg ? times(ratio(m.requestsPerSecond, pg.requestsPerSecond)) : ''
+      } | ${isSilta && floor ? times(ratio(m.requestsPerSecond, floor.requestsPerSecond)) : ''} |`,
     );
   }
   return lines.join('\n');
