@@ -81,7 +81,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
     {
       name: 'Silta/PostGraphile ≥ 1.0 on every query at both concurrencies',
       met: uncachedRatios.length > 0 && uncachedRatios.every((x) => x.r >= 1),
-      detail: worst.m ? `lowest ${fmt(worst.r, 2)}× (${worst.m.query}, c=${worst.m.connections}); below 1.0: ${uncachedRatios.filter((x) => !(x.r >= 1)).length} of ${uncachedRatios.length}` : 'not measured',
+      detail: worst.m ? `lowest ${times(worst.r)} (${worst.m.query}, c=${worst.m.connections}); below 1.0: ${uncachedRatios.filter((x) => !(x.r >= 1)).length} of ${uncachedRatios.length}` : 'not measured',
     },
     {
       name: 'p99 < 100 ms at concurrency 10',
@@ -103,7 +103,7 @@ export function checkTargets(report: BenchReport): TargetCheck[] {
   checks.push({
     name: 'cached anonymous queries ≥ 5× PostGraphile',
     met: cachedRatios.length > 0 && cachedRatios.every((x) => x.r >= 5),
-    detail: cachedRatios.length ? `lowest ${fmt(Math.min(...cachedRatios.map((x) => x.r)), 2)}×` : 'not measured',
+    detail: cachedRatios.length ? `lowest ${times(Math.min(...cachedRatios.map((x) => x.r)))}` : 'not measured',
   });
   if (failed.length) checks.push({ name: 'no failed requests', met: false, detail: failed.map((m) => `${m.query} ${m.target} c=${m.connections}: ${m.failed}`).join(', ') });
   return checks;
