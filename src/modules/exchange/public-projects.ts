@@ -136,16 +136,17 @@ export async function* publicProjectPages(em: EntityManager, options: { programm
     );
     if (rows.length === 0) return;
     const ids = rows.map((row) => row.id);
+    const marks = ids.map(() => '?').join(', ');
     const lines = await em.execute<Array<PublicFundingLine & { projectId: number }>>(
       `select f.project_id as "projectId", f.id, f.source, f.planned::text as planned, f.granted::text as granted, f.decision_date::text as "decisionDate"
-         from funding_line f where f.project_id = any(?) order by f.project_id, f.id`,
-      [ids],
+         from funding_line f where f.project_id in (${marks}) order by f.project_id, f.id`,
+      ids,
     );
     const locations = await em.execute<Array<{ projectId: number; postalCode: string; name: string }>>(
       `select l.project_id as "projectId", l.postal_code as "postalCode", a.name_fi as name
          from project_location l join postal_area a on a.postal_code = l.postal_code
-        where l.project_id = any(?) order by l.project_id, l.postal_code`,
-      [ids],
+        where l.project_id in (${marks}) order by l.project_id, l.postal_code`,
+      ids,
     );
     const linesOf = groupBy(lines, (line) => line.projectId);
     const locationsOf = groupBy(locations, (location) => location.projectId);

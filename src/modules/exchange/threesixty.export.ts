@@ -1,11 +1,12 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { FundingSource } from '../funding/funding.enums';
 import { cents } from './loo.rules';
 import type { ExportOptions, ExportSink, SkippedProject } from './loo.export';
 import { programmeFunders, publicProjectPages, type PublicOrganisation, type PublicProject } from './public-projects';
 
 /**
  * The 360Giving Data Standard (https://standard.threesixtygiving.org, schema 1.4): every awarded
- * funding line of a public project is one grant. Grant IDs are `360G-silta-<project code>-<line id>`,
+ * funding line of a public project from a grant source (EU funds, state, municipality) is one grant. Grant IDs are `360G-silta-<project code>-<line id>`,
  * stable for as long as the line exists. Organisations are identified by org-id.guide's FI-PRO scheme
  * (the Finnish Patent and Registration Office's Y-tunnus) where they have a Y-tunnus, else by an ID
  * under Silta's own prefix (`360G-silta-org-<id>`), as 360Giving allows for organisations without one.
@@ -14,10 +15,13 @@ export const GRANT_PREFIX = '360G-silta';
 /** 360Giving's regrantType codelist: a grant to one grantmaker for onward grants to end recipients. */
 export const COMMON_REGRANT = 'FRG010';
 
+/** Sources that are grants from a funder; own money (PRIVATE) and volunteer work (IN_KIND) are not. */
+export const GRANT_SOURCES: readonly FundingSource[] = [FundingSource.ESR, FundingSource.EAFRD, FundingSource.STATE, FundingSource.MUNICIPAL];
+
 export interface ThreeSixtyReport {
   format: '360giving';
   grants: number;
-  /** Funding lines with nothing granted yet: not grants, so not exported (no error). */
+  /** Grant-source funding lines with nothing granted yet: not grants, so not exported (no error). */
   notAwarded: number;
   skipped: SkippedProject[];
 }
@@ -45,8 +49,9 @@ export function projectGrants(
   project: PublicProject,
   funders: Map<string, PublicOrganisation>,
 ): { grants: object[]; notAwarded: number; problems: SkippedProject['problems'] } {
-  const awarded = project.fundingLines.filter((line) => cents(line.granted) > 0n);
-  const notAwarded = project.fundingLines.length - awarded.length;
+  const grantLines = project.fundingLines.filter((line) => GRANT_SOURCES.includes(line.source));
+  const awarded = grantLines.filter((line) => cents(line.granted) > 0n);
+  const notAwarded = grantLines.length - awarded.length;
   const problems: SkippedProject['problems'] = [];
   if (awarded.length === 0) return { grants: [], notAwarded, problems };
   if (!project.beneficiary) problems.push({ column: 'recipientOrganization', message: 'no lead or partner organisation to name as the recipient' });
