@@ -91,7 +91,7 @@ export async function programmeFunders(em: EntityManager): Promise<Map<string, P
   return funders;
 }
 
-type ProjectRow = Omit<PublicProject, 'programme' | 'beneficiary' | 'locations' | 'fundingLines'> & {
+type ProjectRow = Omit<PublicProject, 'programme' | 'beneficiary' | 'locations' | 'fundingLines' | 'umbrella'> & {
   programmeId: number;
   programmeCode: string;
   programmeName: string;
@@ -104,8 +104,8 @@ type ProjectRow = Omit<PublicProject, 'programme' | 'beneficiary' | 'locations' 
 };
 
 /**
- * Public projects in pages of `pageSize`, keyset-paged by id (one statement for the projects, one
- * for their funding lines, one for their locations per page), so memory stays bounded however many
+ * Public projects in pages of `pageSize`, keyset-paged by id (four statements a page: the projects, their funding
+ * lines, their locations, which of them have pilots), so memory stays bounded however many
  * projects there are.
  */
 export async function* publicProjectPages(em: EntityManager, options: { programmeId?: number; pageSize?: number } = {}): AsyncGenerator<PublicProject[]> {
@@ -121,7 +121,6 @@ export async function* publicProjectPages(em: EntityManager, options: { programm
               p.actual_start::text as "actualStart", p.actual_end::text as "actualEnd",
               g.id as "programmeId", g.code as "programmeCode", g.name as "programmeName", g.scheme,
               g.period_start::text as "periodStart", g.period_end::text as "periodEnd",
-              exists (select 1 from project c where c.parent_id = p.id) as umbrella,
               b.id as "beneficiaryId", b.name as "beneficiaryName", b.business_id as "beneficiaryBusinessId"
          from project p
          join programme g on g.id = p.programme_id
@@ -148,6 +147,10 @@ export async function* publicProjectPages(em: EntityManager, options: { programm
         where l.project_id in (${marks}) order by l.project_id, l.postal_code`,
       ids,
     );
+    // A separate statement: as a correlated EXISTS in the page query, PostgreSQL hashes every visible project per page.
+    const umbrellas = new Set(
+      (await em.execute<Array<{ parentId: number }>>(`select distinct parent_id as "parentId" from project where parent_id in (${marks})`, ids)).map((row) => row.parentId),
+    );
     const linesOf = groupBy(lines, (line) => line.projectId);
     const locationsOf = groupBy(locations, (location) => location.projectId);
     yield rows.map((row) => ({
@@ -162,7 +165,7 @@ export async function* publicProjectPages(em: EntityManager, options: { programm
       plannedEnd: row.plannedEnd,
       actualStart: row.actualStart,
       actualEnd: row.actualEnd,
-      umbrella: Boolean(row.umbrella),
+      umbrella: umbrellas.has(row.id),
       programme: { id: row.programmeId, code: row.programmeCode, name: row.programmeName, scheme: row.scheme, periodStart: row.periodStart, periodEnd: row.periodEnd },
       beneficiary: row.beneficiaryId === null ? null : { id: row.beneficiaryId, name: row.beneficiaryName!, businessId: row.beneficiaryBusinessId },
       locations: (locationsOf.get(row.id) ?? []).map(({ postalCode, name }) => ({ postalCode, name })),
