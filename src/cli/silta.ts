@@ -24,6 +24,9 @@ import { packageRoot } from '../shared/package-root';
 import { redactText } from '../shared/redact';
 import { MAX_VALID_DAYS } from '../modules/auth/tokens';
 import { recomputeInThread } from '../modules/overlap/recompute-thread';
+import { registerCheckCommand } from './check.command';
+import { registerExportCommands } from './export.commands';
+import { startProgress } from './progress';
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
@@ -35,7 +38,11 @@ const USAGE_ERROR = 2;
  * are thrown rather than exiting, so usage errors can exit with status 2 (set before any subcommand
  * is added: they inherit it).
  */
-const program = new Command('silta').description('Silta: the Kake–Leader collaboration hub').exitOverride();
+const program = new Command('silta')
+  .description('Silta: the Kake–Leader collaboration hub')
+  .version((JSON.parse(readFileSync(path.join(packageRoot, 'package.json'), 'utf8')) as { version: string }).version)
+  .option('--verbose', 'print the stack trace of an unexpected error')
+  .exitOverride();
 
 /** Option and argument parsers: a bad value is a usage error with a message saying what is expected. */
 function integerFrom(min: number, max: number): (raw: string) => number {
@@ -154,12 +161,18 @@ program
   .option('--seed <n>', 'seed: the same seed gives the same rows', integerFrom(0, 2_147_483_647), 1)
   .option('--truth <file>', 'where to write the planted pairs and hard negatives (JSON)', textUpTo(1000))
   .option('--json', 'print the summary as JSON')
-  .action(async (options: { projects: number; organisations?: number; seed: number; truth?: string; json?: boolean }) => {
+  .option('--quiet', 'no progress bar')
+  .action(async (options: { projects: number; organisations?: number; seed: number; truth?: string; json?: boolean; quiet?: boolean }) => {
     const organisations = options.organisations ?? Math.max(40, Math.round(options.projects / 4));
     const truthFile = path.resolve(options.truth ?? `silta-truth-seed${options.seed}-${options.projects}.json`);
     const result = await withDatabase(async (db, logger) => {
       await prepareDatabase(db, { seed: 'none' }, logger);
-      return writeGeneratedData(db.orm, { projects: options.projects, organisations, seed: options.seed });
+      const progress = startProgress({ total: options.projects, unit: 'projects', quiet: options.json || options.quiet });
+      try {
+        return await writeGeneratedData(db.orm, { projects: options.projects, organisations, seed: options.seed }, (n) => progress.update(n));
+      } finally {
+        progress.stop();
+      }
     }, 'warn');
     const truth = { seed: options.seed, projects: options.projects, organisations, pairs: result.truth };
     writeFileSync(truthFile, `${JSON.stringify(truth, null, 2)}\n`);
@@ -271,6 +284,9 @@ token
     if (!revoked) process.exitCode = 1;
   });
 
+registerCheckCommand(program);
+registerExportCommands(program);
+
 program
   .command('schema:print')
   .description('Write schema.graphql from the code')
@@ -294,13 +310,26 @@ program
     }
   });
 
+function loadConfigSafely(): ReturnType<typeof loadConfig> | undefined {
+  try {
+    return loadConfig();
+  } catch {
+    return undefined;
+  }
+}
+
 program.parseAsync(process.argv).catch((error: unknown) => {
   if (error instanceof CommanderError) {
     // Commander has printed the message (or the help / version, which exit 0).
     process.exitCode = error.exitCode === 0 ? 0 : USAGE_ERROR;
     return;
   }
-  // Error messages can quote connection strings; only `token create` may print a secret.
-  console.error(redactText(error instanceof Error ? error.message : String(error)));
+  // Error messages can quote connection strings; only `token create` may print a secret. One line,
+  // no stack trace, unless asked for with --verbose or LOG_LEVEL=debug.
+  const message = error instanceof Error ? error.message : String(error);
+  console.error(`silta: ${redactText(message)}`);
+  if (program.opts<{ verbose?: boolean }>().verbose || /^(debug|trace)$/.test(loadConfigSafely()?.logLevel ?? '') ) {
+    if (error instanceof Error && error.stack) console.error(redactText(error.stack));
+  }
   process.exitCode = 1;
 });

@@ -25,7 +25,7 @@ async function insertBatches(trx: Knex.Transaction, table: string, rows: readonl
  * projects and their rows in batches as the generator yields them, so memory stays bounded.
  * Identifiers are assigned here, so child rows need no RETURNING round trip.
  */
-export async function writeGeneratedData(orm: MikroORM, options: GenerateOptions): Promise<GenerateResult> {
+export async function writeGeneratedData(orm: MikroORM, options: GenerateOptions, onProgress?: (projectsWritten: number) => void): Promise<GenerateResult> {
   const started = process.hrtime.bigint();
   const knex = orm.em.getKnex();
   const counts: Record<string, number> = {};
@@ -87,6 +87,7 @@ export async function writeGeneratedData(orm: MikroORM, options: GenerateOptions
         await insertBatches(trx, table, rows);
         count(table, rows.length);
       }
+      onProgress?.(counts.project);
     };
     for (const bundle of data.projects()) {
       pending.push(bundle);
