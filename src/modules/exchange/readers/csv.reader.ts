@@ -34,7 +34,7 @@ function parserMessage(error: CsvError): string {
     case 'CSV_INVALID_CLOSING_QUOTE':
       return 'A quoted cell must end with " followed by the delimiter or the end of the line (write "" for a quote inside a quoted cell)';
     case 'CSV_QUOTE_NOT_CLOSED':
-      return 'A quoted cell that starts on this line is never closed: a " is missing';
+      return 'A quoted cell that starts on this line (or the next that is not blank) is never closed: a " is missing';
     case 'CSV_MAX_RECORD_SIZE':
       return `The row is longer than ${MAX_RECORD_CHARACTERS} characters (an unclosed quote?)`;
     default:
@@ -113,9 +113,12 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
   const organisationsSeen = new Set<string>();
   for await (const item of parser as AsyncIterable<Parsed>) {
     if (item.kind === 'error') {
+      // csv-parse cannot tell reliably where the next row starts after a quoting error, so rows after it
+      // could be lost or split silently; reading stops instead, and the report says so.
       const line = item.error.code === 'CSV_QUOTE_NOT_CLOSED' ? lastEndLine + 1 : Number(item.error.lines ?? lastEndLine + 1);
-      yield fileProblem(parserMessage(item.error), line);
-      continue;
+      yield fileProblem(`${parserMessage(item.error)}. Reading stopped here: the rows after this line were not read`, line);
+      parser.destroy();
+      return;
     }
     const newlines = item.cells.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
     const line = item.endLine - newlines;
