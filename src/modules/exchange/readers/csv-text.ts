@@ -1,3 +1,5 @@
+import { TextDecoder } from 'node:util';
+
 /** How the CSV bytes become text: the encoding is detected, line ends become `\n`. */
 export type TextEncodingName = 'utf-8' | 'windows-1252';
 

@@ -7,7 +7,7 @@ import { FundingSource } from '../../funding/funding.enums';
 import { Scheme } from '../../programme/programme.enums';
 import type { ReadItem } from '../exchange.records';
 import { detectDelimiter, readCsv } from './csv.reader';
-import { readAll, readFixture, readText, testContext } from './read-fixtures';
+import { readAll, readFixture, readText, testContext } from '../../../../test/fixtures/import/read-fixtures';
 
 const problemsOf = (items: ReadItem[]) => items.flatMap((item) => (item.kind === 'invalid' ? item.problems : []));
 const kinds = (items: ReadItem[]) => items.map((item) => `${item.kind}@${item.origin.line}`);
