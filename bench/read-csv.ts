@@ -103,7 +103,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'silta-read-csv-'));
   try {
     for (const { name, file } of await generate(dir, rows)) {
-      const child = spawnSync(process.execPath, [__filename, 'read', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
+      const child = spawnSync(process.execPath, [...process.execArgv, __filename, 'read', file], { encoding: 'utf8', maxBuffer: 1 << 20 });
       if (child.status !== 0) throw new Error(child.stderr);
       const result = JSON.parse(child.stdout) as { seconds: number; cpuSeconds: number; counts: Record<string, number>; peakRssKb: number };
       const megabytes = (statSync(file).size / 1e6).toFixed(1);

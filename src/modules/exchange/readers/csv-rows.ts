@@ -246,7 +246,8 @@ export function readSiltaRow(row: Row): RowRecords | null {
       });
     }
   }
-  if (lines.size > 0) project.fundingLines = [...lines.values()];
+  // Funding columns present replace the project's lines, as any present column replaces its field.
+  if (row.header.funding.length > 0) project.fundingLines = [...lines.values()];
 
   const organisations: OrganisationRecord[] = [];
   const participations: NonNullable<ProjectRecord['participations']> = [];
@@ -276,14 +277,20 @@ export function readSiltaRow(row: Row): RowRecords | null {
     const end = project.plannedEnd ?? project.actualEnd ?? null;
     project.programmeCode = programmeOf(row, { fund, municipalityCodes: place.municipalityCodes, start, end }, row.column('programmeCode') ? 'programmeCode' : null) ?? '';
   }
-  checkProject(row, project, Object.fromEntries(Object.keys(PROJECT_FIELDS({})).map((input) => [fieldOfInput(input), fieldOfInput(input)])));
+  checkProject(row, project, SILTA_PROJECT_FIELDS);
   return row.problems.length > 0 ? null : { organisations, project };
 }
 
-function fieldOfInput(input: string): string {
-  const field = input.replace(/^input\./, '');
-  return ({ themes: 'themeCodes', targetGroups: 'targetGroupCodes', locations: 'postalCodes' } as Record<string, string>)[field] ?? field;
-}
+const RECORD_FIELD_OF_INPUT: Record<string, string> = { themes: 'themeCodes', targetGroups: 'targetGroupCodes', locations: 'postalCodes' };
+
+/** In Silta's CSV the columns are the record's fields: each API input field names its own column. */
+const SILTA_PROJECT_FIELDS: Record<string, string> = Object.fromEntries(
+  Object.keys(PROJECT_FIELDS({})).map((input) => {
+    const field = input.replace(/^input\./, '');
+    const column = RECORD_FIELD_OF_INPUT[field] ?? field;
+    return [column, column];
+  }),
+);
 
 function measureParser(measure: FundingMeasure): (raw: string) => Parsed<string> {
   if (measure === 'decisionDate') return parseDate;
