@@ -95,15 +95,28 @@ interface Place {
   municipalityCodes: string[];
 }
 
+// A NUTS region code (FI1D, FI1D3) locates nothing finer than a region: read, not stored.
+const NUTS = /^FI[0-9A-Z]{1,3}$/;
+
 /** A place cell: postal codes (`70100`, `70100|70780`) or a municipality name (`Kuopio`), as Silta knows them. */
 function readPlace(row: Row, field: string): Place {
   const place: Place = { postalCodes: [], municipalityCodes: [] };
   const raw = row.text(field);
   if (raw === null) return place;
-  const { municipalityOfPostalCode, municipalityByName } = row.settings.context;
+  const { municipalityOfPostalCode, municipalityByName, postalCodesByName } = row.settings.context;
   for (const part of raw.split(/[|,;/]/).map((item) => item.trim()).filter((item) => item !== '')) {
     const code = /^\d{5}$/.test(part) ? part : /^\d{5}\s+\p{L}/u.test(part) ? part.slice(0, 5) : null;
-    const byName = municipalityByName.get(part.toLocaleLowerCase('fi'));
+    const name = part.toLocaleLowerCase('fi');
+    const byName = municipalityByName.get(name);
+    const areaCodes = postalCodesByName?.get(name);
+    if (code === null && NUTS.test(part)) continue;
+    if (code === null && byName === undefined && areaCodes !== undefined) {
+      // A village or district: its postal code when Posti has one area of that name, else its municipality.
+      const municipalities = new Set(areaCodes.map((areaCode) => municipalityOfPostalCode.get(areaCode)!));
+      if (areaCodes.length === 1) place.postalCodes.push(areaCodes[0]);
+      place.municipalityCodes.push(...municipalities);
+      continue;
+    }
     if (code !== null) {
       const municipality = municipalityOfPostalCode.get(code);
       if (municipality === undefined) row.problem(field, `Postal code ${code} is not one Silta knows (Posti's postal areas)`);
@@ -112,7 +125,7 @@ function readPlace(row: Row, field: string): Place {
         place.municipalityCodes.push(municipality);
       }
     } else if (byName !== undefined) place.municipalityCodes.push(byName);
-    else row.problem(field, `"${part}" is neither a five-digit postal code nor the name of a Finnish municipality`);
+    else row.problem(field, `"${part}" is neither a five-digit postal code nor the name of a Finnish municipality or postal area`);
   }
   return place;
 }

@@ -186,8 +186,17 @@ describe('Leader board decisions', () => {
     const items = await readText(text);
     expect(items[1]).toMatchObject({ kind: 'project', record: { code: 'HY-12345', hyrraNumber: 'HY-12345', programmeCode: 'LEADER-KALAKUKKO-2014' } });
     expect(problemsOf(items)).toEqual([
-      { file: 'test.csv', line: 3, column: 'Place', message: '"Atlantis" is neither a five-digit postal code nor the name of a Finnish municipality' },
+      { file: 'test.csv', line: 3, column: 'Place', message: '"Atlantis" is neither a five-digit postal code nor the name of a Finnish municipality or postal area' },
     ]);
+  });
+
+  test('a village is found by its postal area name; a NUTS region locates nothing and is no problem', async () => {
+    const leader = await readText('Hakija;Y-tunnus;Paikka;Hanke;Tuki €;Päätöspäivä\nKylä ry;1112223-0;Riistavesi;Kylätalo;100;2.5.2019\n');
+    expect(leader[1]).toMatchObject({ kind: 'project', record: { postalCodes: ['71160'], programmeCode: 'LEADER-KALAKUKKO-2014' } });
+    const eu = await readText('Operation code;Operation name;Beneficiary name;Total cost;Fund;EU co-financing rate;Location\nN1;Nimi;Saaja ry;100;ESF+;50;FI1D\n', {
+      programmeCode: 'KAKE-KUOPIO-2018',
+    });
+    expect(eu[1]).toMatchObject({ kind: 'project', record: { code: 'N1', postalCodes: [] } });
   });
 
   test('the derived code is stable: the same file read twice gives the same codes', async () => {
