@@ -22,6 +22,8 @@ export interface HeaderMap {
   funding: Array<{ measure: FundingMeasure; source: FundingSource; index: number; header: string }>;
   /** Headers no field of the format takes. */
   unknown: string[];
+  /** Headers of a field that an earlier column already has. */
+  repeated: string[];
 }
 
 export type FundingMeasure = 'planned' | 'granted' | 'paid' | 'decisionDate' | 'decisionReference';
@@ -79,14 +81,19 @@ const FUNDING_COLUMN = new RegExp(`^(${FUNDING_MEASURES.join('|')})_(${Object.va
 export function matchHeader(format: CsvFormat, headers: readonly string[], mapping: ColumnMapping): HeaderMap | null {
   const byHeader = new Map<string, string>();
   for (const [field, names] of Object.entries(mapping.columns)) for (const name of names) byHeader.set(headerKey(name), field);
-  const result: HeaderMap = { format, fields: new Map(), funding: [], unknown: [] };
+  const result: HeaderMap = { format, fields: new Map(), funding: [], unknown: [], repeated: [] };
   headers.forEach((header, index) => {
     const key = headerKey(header);
     if (key === '') return;
     const field = byHeader.get(key);
     const funding = format === 'silta-csv' ? FUNDING_COLUMN.exec(header.trim()) : null;
     if (field !== undefined && !result.fields.has(field)) result.fields.set(field, { index, header: header.trim() });
+    else if (field !== undefined) result.repeated.push(header.trim());
     else if (funding) {
+      if (result.funding.some((column) => column.header.toLowerCase() === header.trim().toLowerCase())) {
+        result.repeated.push(header.trim());
+        return;
+      }
       const measure = FUNDING_MEASURES.find((name) => name.toLowerCase() === funding[1].toLowerCase())!;
       result.funding.push({ measure, source: funding[2].toUpperCase() as FundingSource, index, header: header.trim() });
     } else result.unknown.push(header.trim());

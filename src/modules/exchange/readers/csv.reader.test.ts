@@ -199,6 +199,22 @@ describe('Leader board decisions', () => {
     expect(eu[1]).toMatchObject({ kind: 'project', record: { code: 'N1', postalCodes: [] } });
   });
 
+  test('fixture files for the writer: English headers with a comma; a file whose second row is in another encoding', async () => {
+    const english = await readFixture('leader-decisions-en.csv');
+    expect(kinds(english)).toEqual(['organisation@2', 'project@2', 'organisation@3', 'project@3']);
+    expect(english[3]).toMatchObject({ record: { title: 'Nuorisotalo, katto', fundingLines: [{ source: 'EAFRD', granted: '1200.50', decisionDate: '2019-06-02' }] } });
+    const mixed = await readFixture('leader-decisions-mixed-encoding.csv');
+    expect(kinds(mixed)).toEqual(['organisation@2', 'project@2', 'invalid@3']);
+    expect(problemsOf(mixed)).toEqual([
+      {
+        file: 'leader-decisions-mixed-encoding.csv',
+        line: 3,
+        column: null,
+        message: 'The row is not valid UTF-8; save the whole file as UTF-8 or as Windows-1252 (Excel\'s "CSV (semicolon delimited)")',
+      },
+    ]);
+  });
+
   test('the derived code is stable: the same file read twice gives the same codes', async () => {
     const first = await readFixture('leader-decisions-cp1252.csv');
     const second = await readFixture('leader-decisions-cp1252.csv');
@@ -348,6 +364,17 @@ describe('the file itself', () => {
     expect(detectDelimiter('a,b,c')).toBe(',');
     expect(detectDelimiter('"a;b",c,d')).toBe(',');
     expect(detectDelimiter('a\tb\tc')).toBe('\t');
+  });
+
+  test('Excel\'s "sep=;" line names the delimiter and moves the header to line 2; rows of empty cells are blank', async () => {
+    const items = await readText('sep=;\r\ncode;title;status\r\nA,1;Eka, toka;DRAFT\r\n;;\r\n;;\r\n', { programmeCode: 'KAKE-KUOPIO-2018' });
+    expect(items).toEqual([{ kind: 'project', origin: { file: 'test.csv', line: 3 }, record: { code: 'A,1', programmeCode: 'KAKE-KUOPIO-2018', title: 'Eka, toka', status: 'DRAFT' } }]);
+  });
+
+  test('two columns of the same meaning are refused rather than one silently ignored', async () => {
+    expect(problemsOf(await readText('Hakija;Hanke;Tuki €;Tuki;Päätöspäivä\n'))).toEqual([
+      { file: 'test.csv', line: 1, column: null, message: 'Column "Tuki" repeats a column of the same meaning; keep one' },
+    ]);
   });
 
   test('a header no format knows is one problem at line 1', async () => {

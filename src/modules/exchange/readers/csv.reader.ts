@@ -80,6 +80,9 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
     yield fileProblem('The file is empty or its first line is blank; the first line must name the columns');
     return;
   }
+  // Excel's "sep=;" first line names the delimiter; the header is then line 2.
+  const separator = /^sep=([;,\t|])\s*$/i.exec(headerLine);
+  const headerLineNumber = separator ? 2 : 1;
   async function* replay(): AsyncGenerator<string> {
     yield* chunks;
     chunks.length = 0;
@@ -90,7 +93,8 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
   let parser: Parser;
   const source = Readable.from(replay(), { objectMode: false });
   const parserOptions: Options<Parsed, string[]> = {
-    delimiter: detectDelimiter(headerLine),
+    delimiter: separator?.[1] ?? detectDelimiter(headerLine),
+    from_line: headerLineNumber,
     relax_column_count: true,
     skip_empty_lines: true,
     skip_records_with_error: true,
@@ -124,7 +128,7 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
     const line = item.endLine - newlines;
     lastEndLine = item.endLine;
     if (header === null) {
-      if (line !== 1) {
+      if (line !== headerLineNumber) {
         yield fileProblem('The first line is blank; the first line must name the columns');
         parser.destroy();
         return;
@@ -141,6 +145,11 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
         parser.destroy();
         return;
       }
+      if (header.repeated.length > 0) {
+        yield fileProblem(`Column${header.repeated.length > 1 ? 's' : ''} ${header.repeated.map((name) => `"${name}"`).join(', ')} repeat${header.repeated.length > 1 ? '' : 's'} a column of the same meaning; keep one`);
+        parser.destroy();
+        return;
+      }
       if (header.format === 'silta-csv' && header.unknown.length > 0) {
         yield fileProblem(`Unknown column${header.unknown.length > 1 ? 's' : ''} ${header.unknown.map((name) => `"${name}"`).join(', ')} in Silta's CSV (see docs/import-export.md)`);
         parser.destroy();
@@ -148,6 +157,8 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
       }
       continue;
     }
+    // Rows of nothing but delimiters (cells Excel kept formatted below the data) are blank lines.
+    if (item.cells.every((cell) => cell.trim() === '')) continue;
     const row = new Row(item.cells, header, line, settings);
     const extra = item.cells.slice(headerCount).filter((cell) => cell.trim() !== '').length;
     if (extra > 0) row.problem(null, `The row has ${item.cells.length} cells but the header has ${headerCount} columns (a delimiter inside an unquoted cell?)`);
