@@ -385,6 +385,7 @@ export function readEuOperationRow(row: Row): RowRecords | null {
     fundingLines,
   };
   if (fund === FundingSource.ESR) project.euraCode = code;
+  leaveOutAbsent(row, project, { purpose: ['purpose', 'purposeAndAchievements'], achievements: ['achievements'], plannedStart: ['startDate'], plannedEnd: ['endDate'], postalCodes: ['postalCode', 'location'] });
   checkProject(row, project, {
     code: 'operationCode',
     euraCode: 'operationCode',
@@ -395,6 +396,16 @@ export function readEuOperationRow(row: Row): RowRecords | null {
     plannedEnd: 'endDate',
   });
   return row.problems.length > 0 ? null : { organisations: organisation.record ? [organisation.record] : [], project };
+}
+
+/**
+ * A field whose columns the file does not have is left out of the record ("unknown: leave as it is"),
+ * rather than null ("clear it"): a Leader list without dates must not clear dates kept in Silta.
+ */
+function leaveOutAbsent(row: Row, project: ProjectRecord, columns: Partial<Record<keyof ProjectRecord, string[]>>): void {
+  for (const [key, fields] of Object.entries(columns)) {
+    if (fields.every((field) => row.column(field) === null)) delete project[key as keyof ProjectRecord];
+  }
 }
 
 /** A code for a Leader decision without a Hyrrä number: stable for the same applicant, date and title. */
@@ -437,6 +448,7 @@ export function readLeaderDecisionRow(row: Row): RowRecords | null {
     fundingLines: aid !== null && decisionDate !== null ? [{ source: FundingSource.EAFRD, granted: aid, decisionDate }] : [],
   };
   if (hyrraNumber !== null) project.hyrraNumber = hyrraNumber;
+  leaveOutAbsent(row, project, { purpose: ['purpose'], plannedStart: ['startDate'], plannedEnd: ['endDate'], postalCodes: ['place'] });
   checkProject(row, { ...project, code: code ?? 'derived' }, { code: 'hyrraNumber', hyrraNumber: 'hyrraNumber', title: 'title', purpose: 'purpose', plannedStart: 'startDate', plannedEnd: 'endDate' });
   return row.problems.length > 0 ? null : { organisations: organisation.record ? [organisation.record] : [], project };
 }
