@@ -53,7 +53,8 @@ export class Row {
   }
 
   problem(field: string | null, message: string): void {
-    this.problems.push({ file: this.settings.file, line: this.line, column: field === null ? null : this.column(field) ?? field, message });
+    // The column as the file names it; null when the file has no such column.
+    this.problems.push({ file: this.settings.file, line: this.line, column: field === null ? null : this.column(field), message });
   }
 
   /** A cell parsed by a cell parser; a failure becomes a problem naming the column. */
