@@ -6,7 +6,6 @@ import { OrganisationType } from '../../organisation/organisation.enums';
 import { Scheme } from '../../programme/programme.enums';
 import { ParticipationRole, ProjectStatus } from '../../project/project.enums';
 import { validateProjectFields } from '../../project/project.validation';
-import { UserErrorCode } from '../../../shared/mutations/user-error';
 import type { Checks } from '../../../shared/mutations/validation';
 import type { ImportProblem, OrganisationRecord, OrganisationRef, ProjectRecord } from '../exchange.records';
 import { fundOfName, organisationTypeOfName, type FundingMeasure, type HeaderMap } from './csv-formats';
@@ -79,9 +78,11 @@ export class Row {
    */
   applyChecks(checks: Checks, fields: Record<string, string | null>): void {
     for (const error of checks.errors) {
-      // A cell the reader already found wrong (empty, unparsable) is reported once, by the reader.
-      if (error.code === UserErrorCode.REQUIRED && error.field !== null && fields[error.field] && this.problems.some((p) => p.column === this.column(fields[error.field!]!))) continue;
       const inputField = error.field?.replace(/\[\d+\]$/, '') ?? null;
+      // A cell the reader already found wrong (empty, unparsable) is reported once, by the reader, whose
+      // message quotes the value.
+      const mapped = inputField === null ? null : fields[inputField] ?? null;
+      if (mapped !== null && this.column(mapped) !== null && this.problems.some((problem) => problem.column === this.column(mapped))) continue;
       const field = inputField === null ? null : fields[inputField] ?? null;
       const column = field === null ? null : this.column(field);
       const message = inputField === null ? error.message : error.message.replaceAll(error.field!, column ?? inputField.replace(/^input\./, ''));
@@ -227,7 +228,8 @@ export function readSiltaRow(row: Row): RowRecords | null {
   for (const postalCode of project.postalCodes ?? []) {
     const municipality = row.settings.context.municipalityOfPostalCode.get(postalCode);
     if (municipality !== undefined) place.municipalityCodes.push(municipality);
-    else if (/^\d{5}$/.test(postalCode)) row.problem('postalCodes', `Postal code ${postalCode} is not one Silta knows (Posti's postal areas)`);
+    else if (!/^\d{5}$/.test(postalCode)) row.problem('postalCodes', `"${postalCode}" is not a postal code; a postal code has five digits, e.g. 70100`);
+    else row.problem('postalCodes', `Postal code ${postalCode} is not one Silta knows (Posti's postal areas)`);
   }
 
   const lines = new Map<FundingSource, NonNullable<ProjectRecord['fundingLines']>[number]>();

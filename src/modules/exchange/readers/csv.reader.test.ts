@@ -70,9 +70,9 @@ describe("Silta's own CSV", () => {
     expect(problemsOf(items)).toEqual([
       { file, line: 2, column: 'title', message: 'title is empty; the project title is required' },
       { file, line: 2, column: 'status', message: '"RUNNING" is not one of DRAFT, SUBMITTED, APPROVED, REJECTED, ONGOING, COMPLETED, CANCELLED' },
+      { file, line: 2, column: 'postalCodes', message: '"7010" is not a postal code; a postal code has five digits, e.g. 70100' },
       { file, line: 2, column: 'granted_ESR', message: '"1 000,123" has more than two decimals; expected euros such as 1 234,50 or 1234.50 (whole cents)' },
       { file, line: 2, column: 'leadBusinessId', message: 'Y-tunnus 1234567-8 has a wrong check digit (expected 1234567-1)' },
-      { file, line: 2, column: 'postalCodes', message: 'A postal code has five digits' },
       { file, line: 2, column: 'plannedEnd', message: 'plannedEnd ends (2019-05-01) before it starts (2020-05-01)' },
       {
         file,
