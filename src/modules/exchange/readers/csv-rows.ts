@@ -285,6 +285,8 @@ export function readSiltaRow(row: Row): RowRecords | null {
   if (programmeCode !== null) {
     if (!row.settings.context.programmes.some((programme) => programme.code === programmeCode)) {
       row.problem('programmeCode', `No programme has the code "${programmeCode}"`);
+    } else if (row.settings.programmeCode && row.settings.programmeCode !== programmeCode) {
+      row.problem('programmeCode', `The row names programme ${programmeCode} but --programme says ${row.settings.programmeCode}; leave the cell blank or drop --programme`);
     }
     project.programmeCode = programmeCode;
   } else {

@@ -116,6 +116,9 @@ describe("Silta's own CSV", () => {
   test('--programme puts every row in that programme; an unknown one is one problem for the file', async () => {
     const items = await readText('code;title;status\nA-1;Eka;DRAFT\n', { programmeCode: 'LEADER-KALAKUKKO-2014' });
     expect(items).toEqual([{ kind: 'project', origin: { file: 'test.csv', line: 2 }, record: { code: 'A-1', programmeCode: 'LEADER-KALAKUKKO-2014', title: 'Eka', status: 'DRAFT' } }]);
+    const conflict = await readText('code;title;status;programmeCode\nA-1;Eka;DRAFT;KAKE-KUOPIO-2018\nA-2;Toka;DRAFT;\n', { programmeCode: 'LEADER-KALAKUKKO-2014' });
+    expect(kinds(conflict)).toEqual(['invalid@2', 'project@3']);
+    expect(problemsOf(conflict)[0].message).toBe('The row names programme KAKE-KUOPIO-2018 but --programme says LEADER-KALAKUKKO-2014; leave the cell blank or drop --programme');
     const unknown = await readText('code;title;status\nA-1;Eka;DRAFT\n', { programmeCode: 'NOPE' });
     expect(problemsOf(unknown)).toEqual([
       {
