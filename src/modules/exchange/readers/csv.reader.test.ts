@@ -413,6 +413,25 @@ describe('the file itself', () => {
     expect(whole[0]).toMatchObject({ record: { title: 'Äänekoski\n€ ja ö' } });
   });
 
+  test('a consumer that stops early closes the input, even an endless one', async () => {
+    let closed = false;
+    async function* endless(): AsyncGenerator<Buffer> {
+      try {
+        yield Buffer.from('Hakija;Y-tunnus;Paikka;Hanke;Tuki €;Päätöspäivä\n');
+        for (let index = 0; ; index++) yield Buffer.from(`Kylä ${index} ry;1112223-0;Kuopio;Hanke ${index};100;2.5.2019\n`);
+      } finally {
+        closed = true;
+      }
+    }
+    for await (const item of readCsv(endless(), { fileName: 'x.csv', context: testContext() })) {
+      expect(item.kind).toBe('organisation');
+      break;
+    }
+    // Closing goes through the pending reads of the generators in between: give it a few turns.
+    for (let turn = 0; turn < 100 && !closed; turn++) await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(closed).toBe(true);
+  });
+
   test('fuzz: any bytes give only well-formed items, never a throw', async () => {
     await fc.assert(
       fc.asyncProperty(

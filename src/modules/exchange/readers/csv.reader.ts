@@ -115,79 +115,85 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
   let lastEndLine = 0;
   const projectLines = new Map<string, number>();
   const organisationsSeen = new Set<string>();
-  for await (const item of parser as AsyncIterable<Parsed>) {
-    if (item.kind === 'error') {
-      // csv-parse cannot tell reliably where the next row starts after a quoting error, so rows after it
-      // could be lost or split silently; reading stops instead, and the report says so.
-      const line = item.error.code === 'CSV_QUOTE_NOT_CLOSED' ? lastEndLine + 1 : Number(item.error.lines ?? lastEndLine + 1);
-      yield fileProblem(`${parserMessage(item.error)}. Reading stopped here: the rows after this line were not read`, line);
-      parser.destroy();
-      return;
-    }
-    const newlines = item.cells.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
-    const line = item.endLine - newlines;
-    lastEndLine = item.endLine;
-    if (header === null) {
-      if (line !== headerLineNumber) {
-        yield fileProblem('The first line is blank; the first line must name the columns');
+  // Also when the consumer stops early or reading stops at a problem: close the input, not only the parser.
+  try {
+    for await (const item of parser as AsyncIterable<Parsed>) {
+      if (item.kind === 'error') {
+        // csv-parse cannot tell reliably where the next row starts after a quoting error, so rows after it
+        // could be lost or split silently; reading stops instead, and the report says so.
+        const line = item.error.code === 'CSV_QUOTE_NOT_CLOSED' ? lastEndLine + 1 : Number(item.error.lines ?? lastEndLine + 1);
+        yield fileProblem(`${parserMessage(item.error)}. Reading stopped here: the rows after this line were not read`, line);
         parser.destroy();
         return;
       }
-      const forced = options.format === 'silta-csv' || options.format === 'eu-operations' || options.format === 'leader-decisions' ? options.format : undefined;
-      header = detectFormat(item.cells, options.mappingFile, forced);
-      headerCount = item.cells.length;
+      const newlines = item.cells.reduce((count, cell) => count + (cell.match(/\n/g)?.length ?? 0), 0);
+      const line = item.endLine - newlines;
+      lastEndLine = item.endLine;
       if (header === null) {
-        yield fileProblem(
-          `The header does not match ${forced ?? 'any CSV format Silta reads'}: Silta's own CSV needs code, title and status; ` +
-            'a Leader decision list needs Hakija/Applicant, Hanke/Project, Tuki €/Aid € and Päätöspäivä/Decision date; an EU list of operations needs ' +
-            'an operation code, operation name, beneficiary name and total cost (see docs/import-export.md)',
-        );
-        parser.destroy();
-        return;
+        if (line !== headerLineNumber) {
+          yield fileProblem('The first line is blank; the first line must name the columns');
+          parser.destroy();
+          return;
+        }
+        const forced = options.format === 'silta-csv' || options.format === 'eu-operations' || options.format === 'leader-decisions' ? options.format : undefined;
+        header = detectFormat(item.cells, options.mappingFile, forced);
+        headerCount = item.cells.length;
+        if (header === null) {
+          yield fileProblem(
+            `The header does not match ${forced ?? 'any CSV format Silta reads'}: Silta's own CSV needs code, title and status; ` +
+              'a Leader decision list needs Hakija/Applicant, Hanke/Project, Tuki €/Aid € and Päätöspäivä/Decision date; an EU list of operations needs ' +
+              'an operation code, operation name, beneficiary name and total cost (see docs/import-export.md)',
+          );
+          parser.destroy();
+          return;
+        }
+        if (header.repeated.length > 0) {
+          yield fileProblem(`Column${header.repeated.length > 1 ? 's' : ''} ${header.repeated.map((name) => `"${name}"`).join(', ')} repeat${header.repeated.length > 1 ? '' : 's'} a column of the same meaning; keep one`);
+          parser.destroy();
+          return;
+        }
+        if (header.format === 'silta-csv' && header.unknown.length > 0) {
+          yield fileProblem(`Unknown column${header.unknown.length > 1 ? 's' : ''} ${header.unknown.map((name) => `"${name}"`).join(', ')} in Silta's CSV (see docs/import-export.md)`);
+          parser.destroy();
+          return;
+        }
+        continue;
       }
-      if (header.repeated.length > 0) {
-        yield fileProblem(`Column${header.repeated.length > 1 ? 's' : ''} ${header.repeated.map((name) => `"${name}"`).join(', ')} repeat${header.repeated.length > 1 ? '' : 's'} a column of the same meaning; keep one`);
-        parser.destroy();
-        return;
+      // Rows of nothing but delimiters (cells Excel kept formatted below the data) are blank lines.
+      if (item.cells.every((cell) => cell.trim() === '')) continue;
+      const row = new Row(item.cells, header, line, settings);
+      const extra = item.cells.slice(headerCount).filter((cell) => cell.trim() !== '').length;
+      if (extra > 0) row.problem(null, `The row has ${item.cells.length} cells but the header has ${headerCount} columns (a delimiter inside an unquoted cell?)`);
+      else if (item.cells.length < headerCount && item.cells.length > 1) {
+        row.problem(null, `The row has ${item.cells.length} cells but the header has ${headerCount} columns (a line break inside an unquoted cell?)`);
       }
-      if (header.format === 'silta-csv' && header.unknown.length > 0) {
-        yield fileProblem(`Unknown column${header.unknown.length > 1 ? 's' : ''} ${header.unknown.map((name) => `"${name}"`).join(', ')} in Silta's CSV (see docs/import-export.md)`);
-        parser.destroy();
-        return;
+      if (item.cells.some((cell) => cell.includes('\uFFFD'))) {
+        row.problem(null, `The row is not valid ${text.encoding() === 'utf-8' ? 'UTF-8' : 'text'}; save the whole file as UTF-8 or as Windows-1252 (Excel's "CSV (semicolon delimited)")`);
       }
-      continue;
-    }
-    // Rows of nothing but delimiters (cells Excel kept formatted below the data) are blank lines.
-    if (item.cells.every((cell) => cell.trim() === '')) continue;
-    const row = new Row(item.cells, header, line, settings);
-    const extra = item.cells.slice(headerCount).filter((cell) => cell.trim() !== '').length;
-    if (extra > 0) row.problem(null, `The row has ${item.cells.length} cells but the header has ${headerCount} columns (a delimiter inside an unquoted cell?)`);
-    else if (item.cells.length < headerCount && item.cells.length > 1) {
-      row.problem(null, `The row has ${item.cells.length} cells but the header has ${headerCount} columns (a line break inside an unquoted cell?)`);
-    }
-    if (item.cells.some((cell) => cell.includes('\uFFFD'))) {
-      row.problem(null, `The row is not valid ${text.encoding() === 'utf-8' ? 'UTF-8' : 'text'}; save the whole file as UTF-8 or as Windows-1252 (Excel's "CSV (semicolon delimited)")`);
-    }
-    const records = row.problems.length > 0 ? null : ROW_READERS[header.format](row);
-    if (records !== null) {
-      const earlier = projectLines.get(records.project.code);
-      if (earlier !== undefined) {
-        const field = header.format === 'silta-csv' ? 'code' : header.format === 'eu-operations' ? 'operationCode' : 'hyrraNumber';
-        row.problem(row.column(field) ? field : null, `Project ${records.project.code} is already on line ${earlier} of this file; a project has one row`);
+      const records = row.problems.length > 0 ? null : ROW_READERS[header.format](row);
+      if (records !== null) {
+        const earlier = projectLines.get(records.project.code);
+        if (earlier !== undefined) {
+          const field = header.format === 'silta-csv' ? 'code' : header.format === 'eu-operations' ? 'operationCode' : 'hyrraNumber';
+          row.problem(row.column(field) ? field : null, `Project ${records.project.code} is already on line ${earlier} of this file; a project has one row`);
+        }
       }
+      if (records === null || row.problems.length > 0) {
+        yield { kind: 'invalid', problems: dedupe(row.problems), origin: { file, line } };
+        continue;
+      }
+      projectLines.set(records.project.code, line);
+      for (const organisation of records.organisations) {
+        const key = organisation.businessId ?? organisation.key ?? JSON.stringify(organisation.externalIds);
+        if (organisationsSeen.has(key)) continue;
+        organisationsSeen.add(key);
+        yield { kind: 'organisation', record: organisation, origin: { file, line } };
+      }
+      yield { kind: 'project', record: records.project, origin: { file, line } };
     }
-    if (records === null || row.problems.length > 0) {
-      yield { kind: 'invalid', problems: dedupe(row.problems), origin: { file, line } };
-      continue;
-    }
-    projectLines.set(records.project.code, line);
-    for (const organisation of records.organisations) {
-      const key = organisation.businessId ?? organisation.key ?? JSON.stringify(organisation.externalIds);
-      if (organisationsSeen.has(key)) continue;
-      organisationsSeen.add(key);
-      yield { kind: 'organisation', record: organisation, origin: { file, line } };
-    }
-    yield { kind: 'project', record: records.project, origin: { file, line } };
+  } finally {
+    source.destroy();
+    parser.destroy();
   }
 }
 
