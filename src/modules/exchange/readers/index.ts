@@ -16,6 +16,8 @@ export interface ReadOptions {
   format?: ImportFormat;
   /** A column mapping file for EU lists of operations (default: the bundled one). */
   mappingFile?: string;
+  /** Today in Finland (YYYY-MM-DD), for statuses derived from dates; defaults to the real today. */
+  today?: string;
   context: ReadContext;
 }
 

@@ -21,6 +21,11 @@ export interface ReadContext {
   municipalityOfPostalCode: Map<string, string>;
   /** Municipality name (Finnish or Swedish, folded to lower case) → municipality code. */
   municipalityByName: Map<string, string>;
+  /**
+   * Postal area name (a village or district as Posti names it, Finnish or Swedish, lower case) → its
+   * street-address postal codes, for places such as "Vehmersalmi" in Leader decisions.
+   */
+  postalCodesByName?: Map<string, string[]>;
 }
 
 /** Loads the read context with three statements (programmes, postal areas, municipalities). */
@@ -31,7 +36,16 @@ export async function loadReadContext(em: EntityManager): Promise<ReadContext> {
             (select array_agg(distinct pa.municipality_code) from programme_area a join postal_area pa on pa.postal_code = a.postal_code where a.programme_id = p.id) as municipalities
        from programme p order by p.code`,
   );
-  const areas = await em.execute<Array<{ postal_code: string; municipality_code: string }>>('select postal_code, municipality_code from postal_area');
+  const areas = await em.execute<Array<{ postal_code: string; municipality_code: string; name_fi: string; name_sv: string; kind: string }>>(
+    'select postal_code, municipality_code, name_fi, name_sv, kind from postal_area order by postal_code',
+  );
+  const postalCodesByName = new Map<string, string[]>();
+  for (const area of areas) {
+    if (area.kind !== 'NORMAL') continue;
+    for (const name of new Set([area.name_fi, area.name_sv].map((text) => text.toLocaleLowerCase('fi')))) {
+      postalCodesByName.set(name, [...(postalCodesByName.get(name) ?? []), area.postal_code]);
+    }
+  }
   const municipalities = await em.execute<Array<{ code: string; name_fi: string; name_sv: string }>>('select code, name_fi, name_sv from municipality');
   const municipalityByName = new Map<string, string>();
   for (const m of municipalities) {
@@ -49,5 +63,6 @@ export async function loadReadContext(em: EntityManager): Promise<ReadContext> {
     })),
     municipalityOfPostalCode: new Map(areas.map((a) => [a.postal_code, a.municipality_code])),
     municipalityByName,
+    postalCodesByName,
   };
 }
