@@ -1,6 +1,7 @@
-import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
+import { plainRow } from '../db/plain-rows';
 import { knexOf } from '../db/session';
 import { buildConnection, OrderDirection, parsePageRequest, type Connection, type ConnectionArgs, type Cursor, type PageRequest } from './connection';
 import { checkCursor, type SqlType } from './cursor';
@@ -78,7 +79,7 @@ function toPageRows<T extends object>(em: EntityManager, spec: ListSpec<T>, rows
     const cursor: Cursor = { value: row.__sort as string, key: row[spec.keyColumn] as string | number };
     const data = { ...row };
     for (const column of INTERNAL) delete data[column];
-    return { node: em.map(spec.entity, data as EntityDictionary<T>), cursor };
+    return { node: plainRow(em, spec.entity, data), cursor };
   });
 }
 
