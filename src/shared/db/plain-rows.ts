@@ -65,21 +65,23 @@ function rowPrototypeOf(meta: EntityMetadata): object {
   return prototype;
 }
 
-function columnMapper(em: EntityManager, prop: EntityProperty): ((row: Record<string, unknown>, into: Record<string, unknown>) => void) | null {
+type Assign = (data: Record<string, unknown>, into: Record<string, unknown>) => void;
+
+/** Copies one property from MikroORM's mapped result (property names, dates parsed) onto the row object. */
+function propertyMapper(em: EntityManager, prop: EntityProperty): Assign | null {
   if (prop.persist === false || prop.formula || prop.embedded || prop.fieldNames?.length !== 1) return null;
-  const column = prop.fieldNames[0];
   const name = prop.name;
-  if (prop.kind === 'scalar' || prop.kind === 'embedded') {
+  if (prop.kind === 'scalar') {
     const custom = prop.customType;
     if (!custom) {
-      return (row, into) => {
-        if (column in row) into[name] = row[column];
+      return (data, into) => {
+        if (name in data) into[name] = data[name];
       };
     }
     const platform = em.getPlatform();
-    return (row, into) => {
-      if (!(column in row)) return;
-      const value = row[column];
+    return (data, into) => {
+      if (!(name in data)) return;
+      const value = data[name];
       into[name] = value == null ? value : custom.convertToJSValue(value, platform);
     };
   }
@@ -88,9 +90,9 @@ function columnMapper(em: EntityManager, prop: EntityProperty): ((row: Record<st
     const [targetKey] = targetMeta?.primaryKeys ?? [];
     if (!targetMeta || !targetKey || targetMeta.primaryKeys.length !== 1) return null;
     const prototype = rowPrototypeOf(targetMeta);
-    return (row, into) => {
-      if (!(column in row)) return;
-      const value = row[column];
+    return (data, into) => {
+      if (!(name in data)) return;
+      const value = data[name];
       if (value == null) {
         into[name] = undefined;
         return;
@@ -107,15 +109,18 @@ function columnMapper(em: EntityManager, prop: EntityProperty): ((row: Record<st
 function mapperOf(em: EntityManager, meta: EntityMetadata): Mapper | null {
   let mapper = mappers.get(meta);
   if (mapper !== undefined) return mapper;
-  const columns = meta.virtual || meta.embeddable ? null : meta.props.map((prop) => columnMapper(em, prop));
-  if (!columns || columns.some((column) => column === null)) {
+  const properties = meta.virtual || meta.embeddable ? null : meta.props.map((prop) => propertyMapper(em, prop));
+  if (!properties || properties.some((property) => property === null)) {
     mapper = null;
   } else {
     const prototype = rowPrototypeOf(meta);
-    const assign = columns as ((row: Record<string, unknown>, into: Record<string, unknown>) => void)[];
+    const assign = properties as Assign[];
+    const comparator = em.getComparator();
+    const entityName = meta.className;
     mapper = (row) => {
+      const data = comparator.mapResult(entityName, row) as Record<string, unknown>;
       const object = Object.create(prototype) as Record<string, unknown>;
-      for (const column of assign) column(row, object);
+      for (const property of assign) property(data, object);
       return object;
     };
   }
