@@ -92,8 +92,8 @@ async function main(): Promise<void> {
   PORTAL_QUERIES.nodes.variables = { ids };
 
   console.log(`NODE_ENV=${process.env.NODE_ENV ?? ''} ${SECONDS}s × ${CONNECTIONS} connections`);
-  console.log('| query | statements | rows | req/s | p50 ms | p99 ms |');
-  console.log('|---|---|---|---|---|---|');
+  console.log('| query | statements | response | req/s | p50 ms | p99 ms | server CPU ms/request |');
+  console.log('|---|---|---|---|---|---|---|');
   for (const [name, { signedIn, ...body }] of Object.entries(PORTAL_QUERIES)) {
     if (ONLY && !ONLY.includes(name)) continue;
     for (let i = 0; i < 30; i++) await post(body, signedIn);
@@ -110,6 +110,7 @@ async function main(): Promise<void> {
       await session.post('Profiler.enable');
       await session.post('Profiler.start');
     }
+    const cpuBefore = process.cpuUsage();
     const result = await new Promise<string>((resolve, reject) => {
       const args = ['-c', String(CONNECTIONS), '-d', String(SECONDS), '-m', 'POST', '-j', '-i', `${out}.body`];
       for (const [k, v] of Object.entries(headersOf(signedIn))) args.push('-H', `${k}=${v}`);
@@ -123,9 +124,11 @@ async function main(): Promise<void> {
       await writeFile(`${process.env.PROFILE_CPU}/${name}.cpuprofile`, JSON.stringify(profile));
       session.disconnect();
     }
-    const load = JSON.parse(result) as { requests: { average: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+    const cpu = process.cpuUsage(cpuBefore);
+    const load = JSON.parse(result) as { requests: { average: number; total: number }; latency: { p50: number; p99: number }; non2xx: number; errors: number };
+    const cpuPerRequest = (cpu.user + cpu.system) / 1000 / Math.max(1, load.requests.total);
     const failed = load.non2xx + load.errors;
-    console.log(`| ${name} | ${perRequest} | ${size} B | ${Math.round(load.requests.average)}${failed ? ` (${failed} failed)` : ''} | ${load.latency.p50} | ${load.latency.p99} |`);
+    console.log(`| ${name} | ${perRequest} | ${size} B | ${Math.round(load.requests.average)}${failed ? ` (${failed} failed)` : ''} | ${load.latency.p50} | ${load.latency.p99} | ${cpuPerRequest.toFixed(1)} |`);
   }
   console.log(`RSS ${Math.round(process.memoryUsage().rss / 2 ** 20)} MiB`);
   await app.stop();
