@@ -6,6 +6,10 @@ import { ParticipationRole } from './project.enums';
 import { Project } from './project.entity';
 import { plainRow } from '../../shared/db/plain-rows';
 import { knexOf } from '../../shared/db/session';
+import { childrenLoader, defineLoader, entityLoader } from '../../shared/loaders';
+import { Participation } from './participation.entity';
+import { ProjectLocation, ProjectTargetGroup, ProjectTheme } from './project.entity';
+import { TargetGroup, Theme } from './vocabulary.entity';
 
 /**
  * Projects by ID or by code. Row-level security leaves out those the viewer may not see, as if they
@@ -50,3 +54,18 @@ export function projectChildLoader<T extends object>(em: EntityManager, entity: 
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
+
+/** Per-request loaders of the project module (see `defineLoader`). */
+export const projectsById = defineLoader('projectsById', (em) => visibleProjectLoader(em, 'id') as DataLoader<number, Project | null>);
+export const projectsByCode = defineLoader('projectsByCode', (em) => visibleProjectLoader(em, 'code') as DataLoader<string, Project | null>);
+export const participationsById = defineLoader('participationsById', (em) => projectChildLoader(em, Participation, 'participation'));
+export const themesById = defineLoader('themesById', (em) => entityLoader(em, Theme, 'id'));
+export const targetGroupsById = defineLoader('targetGroupsById', (em) => entityLoader(em, TargetGroup, 'id'));
+export const themesByProjectId = defineLoader('themesByProjectId', (em) =>
+  childrenLoader(em, ProjectTheme, 'project', { theme: { code: 'asc' } } as never, ['theme']),
+);
+export const targetGroupsByProjectId = defineLoader('targetGroupsByProjectId', (em) =>
+  childrenLoader(em, ProjectTargetGroup, 'project', { targetGroup: { code: 'asc' } } as never, ['targetGroup']),
+);
+export const locationsByProjectId = defineLoader('locationsByProjectId', (em) => childrenLoader(em, ProjectLocation, 'project', { postalArea: 'asc' }, ['postalArea']));
+export const leadOrganisationsByProjectId = defineLoader('leadOrganisationsByProjectId', (em) => leadOrganisationLoader(em));

@@ -16,6 +16,10 @@ import { projectListSpec } from './project.service';
 import { ParticipationConnection, ProjectConnection } from './project.types';
 import { TargetGroup, Theme } from './vocabulary.entity';
 import { canSeeField } from '../auth/sensitive-fields';
+import { fundingTotalsByProjectId } from '../funding/funding.loaders';
+import { leadOrganisationsByProjectId, locationsByProjectId, projectsByCode, projectsById, targetGroupsByProjectId, themesByProjectId } from './project.loaders';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { programmesById } from '../programme/programme.loaders';
 
 /** Participations, optionally of one role (row-level security leaves out those of hidden projects). */
 export function participationSpec(role: ParticipationRole | null | undefined): ListSpec<Participation> {
@@ -45,7 +49,7 @@ export class ProjectResolver {
 
   @Query(() => Project, { nullable: true, description: 'A project by its unique Silta code; null when there is none.' })
   project(@Arg('code', () => String, { description: 'Project code, e.g. "KAKE-KUO-2018-07".' }) code: string, @Ctx() { loaders }: Context) {
-    return loaders.projectsByCode.load(code);
+    return loaders.get(projectsByCode).load(code);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Internal notes; null unless the viewer coordinates the project's programme or is an analyst." })
@@ -55,12 +59,12 @@ export class ProjectResolver {
 
   @FieldResolver(() => Programme, { description: 'The programme that funds the project.' })
   async programme(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Programme> {
-    return (await loaders.programmesById.load(project.programme.id))!;
+    return (await loaders.get(programmesById).load(project.programme.id))!;
   }
 
   @FieldResolver(() => Project, { nullable: true, description: 'The umbrella project this pilot was re-granted from, if any.' })
   parent(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Project | null> | null {
-    return project.parent ? loaders.projectsById.load(project.parent.id) : null;
+    return project.parent ? loaders.get(projectsById).load(project.parent.id) : null;
   }
 
   @FieldResolver(() => ProjectConnection, { description: 'Pilots and sub-projects re-granted from this umbrella project.' })
@@ -85,7 +89,7 @@ export class ProjectResolver {
 
   @FieldResolver(() => Organisation, { nullable: true, description: 'The lead organisation (päätoteuttaja), if recorded.' })
   leadOrganisation(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Organisation | null> {
-    return loaders.leadOrganisationsByProjectId.load(project.id);
+    return loaders.get(leadOrganisationsByProjectId).load(project.id);
   }
 
   @FieldResolver(() => FundingLineConnection, { description: 'Funding lines and decisions, by source.' })
@@ -111,22 +115,22 @@ export class ProjectResolver {
 
   @FieldResolver(() => FundingTotals, { description: 'Planned, granted and paid money, in total and by source.' })
   fundingTotals(@Root() project: Project, @Ctx() { loaders }: Context): Promise<FundingTotals> {
-    return loaders.fundingTotalsByProjectId.load(project.id);
+    return loaders.get(fundingTotalsByProjectId).load(project.id);
   }
 
   @FieldResolver(() => [Theme], { description: 'Themes (teemat) from the controlled vocabulary.' })
   async themes(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Theme[]> {
-    return (await loaders.themesByProjectId.load(project.id)).map((row) => row.theme.getEntity());
+    return (await loaders.get(themesByProjectId).load(project.id)).map((row) => row.theme.getEntity());
   }
 
   @FieldResolver(() => [TargetGroup], { description: 'Target groups (kohderyhmät) from the controlled vocabulary.' })
   async targetGroups(@Root() project: Project, @Ctx() { loaders }: Context): Promise<TargetGroup[]> {
-    return (await loaders.targetGroupsByProjectId.load(project.id)).map((row) => row.targetGroup.getEntity());
+    return (await loaders.get(targetGroupsByProjectId).load(project.id)).map((row) => row.targetGroup.getEntity());
   }
 
   @FieldResolver(() => [PostalArea], { description: 'Postal-code areas where the project works.' })
   async locations(@Root() project: Project, @Ctx() { loaders }: Context): Promise<PostalArea[]> {
-    return (await loaders.locationsByProjectId.load(project.id)).map((row) => row.postalArea.getEntity());
+    return (await loaders.get(locationsByProjectId).load(project.id)).map((row) => row.postalArea.getEntity());
   }
 }
 
@@ -134,11 +138,11 @@ export class ProjectResolver {
 export class ParticipationResolver {
   @FieldResolver(() => Project, { description: 'The project.' })
   async project(@Root() participation: Participation, @Ctx() { loaders }: Context): Promise<Project> {
-    return (await loaders.projectsById.load(participation.project.id))!;
+    return (await loaders.get(projectsById).load(participation.project.id))!;
   }
 
   @FieldResolver(() => Organisation, { description: 'The participating organisation.' })
   async organisation(@Root() participation: Participation, @Ctx() { loaders }: Context): Promise<Organisation> {
-    return (await loaders.organisationsById.load(participation.organisation.id))!;
+    return (await loaders.get(organisationsById).load(participation.organisation.id))!;
   }
 }
