@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { ConnectionArgs, OrderDirection, type Connection } from '../../shared/relay/connection';
-import { rootConnection, type ListSpec } from '../../shared/relay/keyset';
+import { rootConnection, type ListSpec, type PageRow } from '../../shared/relay/keyset';
+import { foldProjectRelations } from './project.folds';
 import { FundingLineConnection } from '../funding/funding.types';
 import { FundingTotals } from '../funding/funding-totals';
 import { FundingLine } from '../funding/funding-line.entity';
@@ -43,8 +45,19 @@ export class ProjectResolver {
     @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Conditions the projects must meet.' }) filter: ProjectFilter | null,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Project>> {
-    return rootConnection(ctx.em, args, () => projectListSpec(ctx, filter, orderBy));
+    let prime: (rows: PageRow<Project>[]) => void = () => undefined;
+    return rootConnection(
+      ctx.em,
+      args,
+      async () => {
+        const folded = foldProjectRelations(await projectListSpec(ctx, filter, orderBy), info, ctx);
+        prime = folded.prime;
+        return folded.spec;
+      },
+      (rows) => prime(rows),
+    );
   }
 
   @Query(() => Project, { nullable: true, description: 'A project by its unique Silta code; null when there is none.' })
