@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
@@ -130,6 +130,9 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       { async serverWillStart() { return { async drainServer() { await subscriptions.dispose(); } }; } },
       // Apollo's own landing page (Sandbox) loads from a CDN; webRoutes serves an explorer that works offline.
       ApolloServerPluginLandingPageDisabled(),
+      // Silta sets no cache hints, and the cache-control plugin's willResolveField makes Apollo wrap every
+      // field of the schema. No plugin here may add willResolveField (test/integration/read-path.test.ts).
+      ApolloServerPluginCacheControlDisabled(),
       errorLoggingPlugin(),
       requestTransactionPlugin(),
       costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),

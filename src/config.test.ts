@@ -13,6 +13,7 @@ describe('loadConfig', () => {
       dbPoolMax: 10,
       shutdownTimeoutMs: 10000,
       logSql: false,
+      production: false,
       overlapWorker: true,
       activityRetentionDays: 0,
       oidc: undefined,

@@ -17,6 +17,8 @@ export interface Config {
   dataDir: string;
   seed: SeedMode;
   logLevel: string;
+  /** NODE_ENV is `production` (graphql-js without its development checks); `silta start` defaults to it. */
+  production: boolean;
   /** Maximum connections in the pool. */
   dbPoolMax: number;
   /** How long shutdown waits for in-flight requests before closing them. */
@@ -266,6 +268,7 @@ export function loadConfig(env: Env = process.env): Config {
     databaseAppUrl,
     dataDir: path.resolve(env.SILTA_DATA_DIR || '.silta'),
     seed: oneOf(env, 'SILTA_SEED', ['demo', 'none'] as const, 'demo'),
+    production: env.NODE_ENV === 'production',
     logLevel: oneOf(env, 'LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info'),
     dbPoolMax: integer(env, 'DB_POOL_MAX', 10, 1, 200),
     shutdownTimeoutMs: integer(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 0, 600_000),

@@ -91,7 +91,7 @@ export async function main(): Promise<void> {
   const { port } = app.httpServer.address() as AddressInfo;
   const host = config.host === '0.0.0.0' || config.host === '::' ? 'localhost' : config.host;
   logger.info(
-    { port, database: db.embedded ? 'embedded' : 'DATABASE_URL', startupMs: Date.now() - started },
+    { port, database: db.embedded ? 'embedded' : 'DATABASE_URL', mode: config.production ? 'production' : 'development', startupMs: Date.now() - started },
     `Silta GraphQL API ready at http://${host}:${port}/graphql`,
   );
 

@@ -1,4 +1,6 @@
 #!/usr/bin/env node
+// First: sets NODE_ENV before graphql is loaded (see production-mode.ts).
+import './production-mode';
 import 'reflect-metadata';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { FinnishBusinessIds } from 'finnish-business-ids';

@@ -11,6 +11,51 @@ import {
 
 type Key = number | string;
 
+/** A per-request loader a module defines once (`<things>By<Key>`), made on first use in each request. */
+export interface LoaderDefinition<T, TViewer = unknown> {
+  readonly name: string;
+  readonly create: (em: EntityManager, viewer: TViewer) => T;
+}
+
+/**
+ * Defines a module's loader, e.g. `export const projectsById = defineLoader('projectsById', (em) => …)`
+ * in `<module>.loaders.ts`, used as `ctx.loaders.get(projectsById).load(id)`. A new relation edits its
+ * own module only; the registry below knows no module.
+ */
+export function defineLoader<T, TViewer = unknown>(name: string, create: (em: EntityManager, viewer: TViewer) => T): LoaderDefinition<T, TViewer> {
+  return { name, create };
+}
+
+/**
+ * The per-request registry of loaders: each is created lazily, on first use, so that a request pays
+ * only for the loaders it uses; the modules fill it through their definitions.
+ */
+export class Loaders<TViewer = unknown> {
+  private readonly cache = new Map<string, unknown>();
+  readonly nested: NestedConnectionLoaders;
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly viewer: TViewer,
+  ) {
+    this.nested = new NestedConnectionLoaders(em);
+  }
+
+  /** The request's instance of a module's loader. */
+  get<T>(definition: LoaderDefinition<T, TViewer>): T;
+  /** A loader defined in place, created once per request under `name`. */
+  get<T>(name: string, create: (em: EntityManager, viewer: TViewer) => T): T;
+  get<T>(nameOrDefinition: string | LoaderDefinition<T, TViewer>, create?: (em: EntityManager, viewer: TViewer) => T): T {
+    const { name, create: make } = typeof nameOrDefinition === 'string' ? { name: nameOrDefinition, create: create! } : nameOrDefinition;
+    let loader = this.cache.get(name) as T | undefined;
+    if (loader === undefined) {
+      loader = make(this.em, this.viewer);
+      this.cache.set(name, loader);
+    }
+    return loader;
+  }
+}
+
 /**
  * Loads entities by primary key, one `where pk in (…)` per tick; missing keys give null, and so do
  * rows outside `where` (a visibility condition: the row is as absent as one that does not exist).

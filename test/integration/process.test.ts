@@ -95,8 +95,9 @@ describe('the server process', () => {
     expect(existsSync(path.join(dataDir, 'pg', 'postmaster.pid'))).toBe(false);
   });
 
-  it('starts again on the same data folder, keeping it', async () => {
-    const again = start();
+  it('starts again on the same data folder, keeping it, in production mode when NODE_ENV is not set', async () => {
+    // As `npm start` in a shell without NODE_ENV: graphql-js must run without its development checks.
+    const again = start({ NODE_ENV: undefined });
     const url = (await waitForUrl(again)).replace('localhost', '127.0.0.1');
     const response = await fetch(`${url}/graphql`, {
       method: 'POST',
@@ -105,6 +106,7 @@ describe('the server process', () => {
     });
     expect(await response.json()).toMatchObject({ data: { municipality: { nameFi: 'Kuopio' } } });
     expect(again.output()).not.toMatch(/initialising embedded PostgreSQL/);
+    expect(again.output()).toMatch(/"mode":"production"[^\n]*ready at/);
     again.child.kill('SIGINT');
     expect(await again.exited).toBe(0);
   });

@@ -13,6 +13,7 @@ import { Programme } from '../programme/programme.entity';
 import { Project } from '../project/project.entity';
 import { reviewProgrammesByIdLoader } from '../overlap/overlap.service';
 import { AuditEvent } from './audit-event.entity';
+import { projectsById } from '../project/project.loaders';
 
 export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent', 'audit events');
 
@@ -106,7 +107,7 @@ export class AuditEventResolver {
   })
   async changes(@Root() event: AuditEvent, @Ctx() { viewer, loaders }: Context): Promise<Record<string, unknown>> {
     if (!hasSensitiveFields(event.entityType)) return event.changes;
-    const project = event.projectId != null ? await loaders.projectsById.load(event.projectId) : null;
+    const project = event.projectId != null ? await loaders.get(projectsById).load(event.projectId) : null;
     // A review's pair, read under row-level security: a viewer who may not read the review gets no programmes.
     const programmeIds = event.entityType === 'OverlapReview' ? await loaders.get('overlapReviewProgrammesById', reviewProgrammesByIdLoader).load(Number(event.entityId)) : undefined;
     return redactChanges(viewer, event.entityType, event.changes, { organisationId: event.organisationId, programmeId: project?.programme.id, programmeIds });

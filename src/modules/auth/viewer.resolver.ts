@@ -6,6 +6,8 @@ import { Account, ApiToken } from './account.entity';
 import { Role } from './auth.enums';
 import { canReadAuditLog, canCreateOrganisation, canCreateProjects } from './permissions';
 import { canSeeContactDetails, canWrite, rolesOf, type Viewer as ViewerData } from './viewer';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { programmesById } from '../programme/programme.loaders';
 
 @ObjectType('Viewer', { description: 'Who the caller is and what it may do; anonymous callers get PUBLIC and no account.' })
 export class ViewerInfo {
@@ -64,7 +66,7 @@ export class ViewerResolver {
 
   @FieldResolver(() => [Organisation], { description: 'Organisations the account is a member of (PARTNER).' })
   async organisations(@Root() info: ViewerInfo, @Ctx() { loaders }: Context): Promise<Organisation[]> {
-    const found = await loaders.organisationsById.loadMany([...info.data.organisationIds]);
+    const found = await loaders.get(organisationsById).loadMany([...info.data.organisationIds]);
     return found.filter((item): item is Organisation => item instanceof Organisation);
   }
 
@@ -72,13 +74,13 @@ export class ViewerResolver {
     description: 'The organisations among `organisations` whose membership a coordinator or admin has verified; a new member waits here to be verified.',
   })
   async verifiedOrganisations(@Root() info: ViewerInfo, @Ctx() { loaders }: Context): Promise<Organisation[]> {
-    const found = await loaders.organisationsById.loadMany([...info.data.verifiedOrganisationIds]);
+    const found = await loaders.get(organisationsById).loadMany([...info.data.verifiedOrganisationIds]);
     return found.filter((item): item is Organisation => item instanceof Organisation);
   }
 
   @FieldResolver(() => [Programme], { description: 'Programmes the account coordinates (COORDINATOR).' })
   async coordinatedProgrammes(@Root() info: ViewerInfo, @Ctx() { loaders }: Context): Promise<Programme[]> {
-    const found = await loaders.programmesById.loadMany([...info.data.coordinatedProgrammeIds]);
+    const found = await loaders.get(programmesById).loadMany([...info.data.coordinatedProgrammeIds]);
     return found.filter((item): item is Programme => item instanceof Programme);
   }
 }

@@ -7,6 +7,7 @@ import { FundingLine } from './funding-line.entity';
 import { FundingLineFilter, FundingLineOrder } from './funding.inputs';
 import { fundingLineListSpec } from './funding.service';
 import { FundingLineConnection } from './funding.types';
+import { projectsById } from '../project/project.loaders';
 
 @Resolver(() => FundingLine)
 export class FundingLineResolver {
@@ -22,6 +23,6 @@ export class FundingLineResolver {
 
   @FieldResolver(() => Project, { description: 'The funded project.' })
   async project(@Root() line: FundingLine, @Ctx() { loaders }: Context): Promise<Project> {
-    return (await loaders.projectsById.load(line.project.id))!;
+    return (await loaders.get(projectsById).load(line.project.id))!;
   }
 }

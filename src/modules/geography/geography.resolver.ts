@@ -13,6 +13,8 @@ import { municipalityListSpec, postalAreaListSpec } from './geography.service';
 import { MunicipalityConnection, PostalAreaConnection } from './geography.types';
 import { Municipality } from './municipality.entity';
 import { PostalArea } from './postal-area.entity';
+import { coverageByPostalCode } from '../programme/programme.loaders';
+import { municipalitiesByCode, postalAreasByCode } from './geography.loaders';
 
 @Resolver(() => Municipality)
 export class MunicipalityResolver {
@@ -29,7 +31,7 @@ export class MunicipalityResolver {
   @Query(() => Municipality, { nullable: true, description: 'A municipality by its code; null when there is none.' })
   municipality(@Arg('code', () => String, { description: 'Municipality code, e.g. "297".' }) code: string, @Ctx() { loaders }: Context) {
     checkMunicipalityCode(code, 'code');
-    return loaders.municipalitiesByCode.load(code);
+    return loaders.get(municipalitiesByCode).load(code);
   }
 
   @FieldResolver(() => PostalAreaConnection, { description: 'Postal-code areas in the municipality.' })
@@ -66,17 +68,17 @@ export class PostalAreaResolver {
   @Query(() => PostalArea, { nullable: true, description: 'A postal-code area by its code; null when there is none.' })
   postalArea(@Arg('postalCode', () => String, { description: 'Five-digit postal code, e.g. "70100".' }) postalCode: string, @Ctx() { loaders }: Context) {
     checkPostalCode(postalCode, 'postalCode');
-    return loaders.postalAreasByCode.load(postalCode);
+    return loaders.get(postalAreasByCode).load(postalCode);
   }
 
   @FieldResolver(() => Municipality, { description: 'The municipality the area belongs to.' })
   async municipality(@Root() area: PostalArea, @Ctx() { loaders }: Context): Promise<Municipality> {
-    return (await loaders.municipalitiesByCode.load(area.municipality.unwrap().code))!;
+    return (await loaders.get(municipalitiesByCode).load(area.municipality.unwrap().code))!;
   }
 
   @FieldResolver(() => [ProgrammeArea], { description: 'Programme territories that include this area, each with its URBAN/RURAL marking.' })
   coverage(@Root() area: PostalArea, @Ctx() { loaders }: Context): Promise<ProgrammeArea[]> {
-    return loaders.coverageByPostalCode.load(area.postalCode);
+    return loaders.get(coverageByPostalCode).load(area.postalCode);
   }
 
   @FieldResolver(() => ProjectConnection, { description: 'Projects working in this area.' })

@@ -24,6 +24,11 @@ import {
   ProgrammeFunder,
   ProgrammeObjective,
 } from '../programme/programme-parts.entity';
+import { fundingLinesById } from '../funding/funding.loaders';
+import { municipalitiesByCode, postalAreasByCode } from '../geography/geography.loaders';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { participationsById, projectsById, targetGroupsById, themesById } from '../project/project.loaders';
+import { programmesById } from '../programme/programme.loaders';
 
 type NodeLoader = Pick<DataLoader<number | string, object | null>, 'load'>;
 
@@ -36,15 +41,15 @@ const CODE_KEYS: Record<string, RegExp> = { Municipality: /^\d{3}$/, PostalArea:
  * A schema test checks that every type implementing Node has a row here.
  */
 export const NODE_LOADERS: Record<string, (ctx: Context) => NodeLoader> = {
-  Organisation: ({ loaders }) => loaders.organisationsById,
-  Programme: ({ loaders }) => loaders.programmesById,
-  Project: ({ loaders }) => loaders.projectsById,
-  Participation: ({ loaders }) => loaders.participationsById,
-  FundingLine: ({ loaders }) => loaders.fundingLinesById,
-  Theme: ({ loaders }) => loaders.themesById,
-  TargetGroup: ({ loaders }) => loaders.targetGroupsById,
-  Municipality: ({ loaders }) => loaders.municipalitiesByCode,
-  PostalArea: ({ loaders }) => loaders.postalAreasByCode,
+  Organisation: ({ loaders }) => loaders.get(organisationsById),
+  Programme: ({ loaders }) => loaders.get(programmesById),
+  Project: ({ loaders }) => loaders.get(projectsById),
+  Participation: ({ loaders }) => loaders.get(participationsById),
+  FundingLine: ({ loaders }) => loaders.get(fundingLinesById),
+  Theme: ({ loaders }) => loaders.get(themesById),
+  TargetGroup: ({ loaders }) => loaders.get(targetGroupsById),
+  Municipality: ({ loaders }) => loaders.get(municipalitiesByCode),
+  PostalArea: ({ loaders }) => loaders.get(postalAreasByCode),
   // Organisations and programmes are public, and so are their parts; contact people's e-mail and
   // phone stay behind ContactPersonResolver, whichever road leads to them.
   ContactPerson: ({ loaders }) => loaders.get('contactPeopleById', (em) => entityLoader(em, ContactPerson, 'id')),

@@ -18,6 +18,9 @@ import { Organisation } from './organisation.entity';
 import { OrganisationFilter, OrganisationOrder } from './organisation.inputs';
 import { organisationListSpec } from './organisation.service';
 import { OrganisationConnection } from './organisation.types';
+import { administeredProgrammesByOrganisationId } from '../programme/programme.loaders';
+import { contactPeopleByOrganisationId, externalIdsByOrganisationId } from './organisation.loaders';
+import { municipalitiesByCode, postalAreasByCode } from '../geography/geography.loaders';
 
 @Resolver(() => Organisation)
 export class OrganisationResolver {
@@ -47,22 +50,22 @@ export class OrganisationResolver {
 
   @FieldResolver(() => Municipality, { nullable: true, description: 'Home municipality (kotikunta).' })
   homeMunicipality(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<Municipality | null> | null {
-    return organisation.homeMunicipality ? loaders.municipalitiesByCode.load(organisation.homeMunicipality.unwrap().code) : null;
+    return organisation.homeMunicipality ? loaders.get(municipalitiesByCode).load(organisation.homeMunicipality.unwrap().code) : null;
   }
 
   @FieldResolver(() => PostalArea, { nullable: true, description: 'Postal-code area of the address.' })
   postalArea(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<PostalArea | null> | null {
-    return organisation.postalArea ? loaders.postalAreasByCode.load(organisation.postalArea.unwrap().postalCode) : null;
+    return organisation.postalArea ? loaders.get(postalAreasByCode).load(organisation.postalArea.unwrap().postalCode) : null;
   }
 
   @FieldResolver(() => [ContactPerson], { description: 'Contact people (yhteyshenkilöt).' })
   contactPeople(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<ContactPerson[]> {
-    return loaders.contactPeopleByOrganisationId.load(organisation.id);
+    return loaders.get(contactPeopleByOrganisationId).load(organisation.id);
   }
 
   @FieldResolver(() => [ExternalId], { description: 'Identifiers in other registers (EURA, HYRRA, KOHESIO, KEEP, …).' })
   externalIds(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<ExternalId[]> {
-    return loaders.externalIdsByOrganisationId.load(organisation.id);
+    return loaders.get(externalIdsByOrganisationId).load(organisation.id);
   }
 
   @FieldResolver(() => ParticipationConnection, { description: 'Projects the organisation takes part in, with its role in each.' })
@@ -82,7 +85,7 @@ export class OrganisationResolver {
 
   @FieldResolver(() => [Programme], { description: 'Programmes the organisation administers (e.g. Kalakukko ry its Leader programme).' })
   administeredProgrammes(@Root() organisation: Organisation, @Ctx() { loaders }: Context): Promise<Programme[]> {
-    return loaders.administeredProgrammesByOrganisationId.load(organisation.id);
+    return loaders.get(administeredProgrammesByOrganisationId).load(organisation.id);
   }
 }
 

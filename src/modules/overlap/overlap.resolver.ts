@@ -21,13 +21,17 @@ import {
   type ProjectOverlapConnectionValue,
 } from './overlap.service';
 import { OverlapConnection, OverlapKindSummary, OverlapSignal, ProjectOverlapConnection, ProjectOverlapEdge } from './overlap.types';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { postalAreasByCode } from '../geography/geography.loaders';
+import { programmesById } from '../programme/programme.loaders';
+import { projectsById } from '../project/project.loaders';
 
 const VISIBILITY =
   'Visible to analysts, admins and coordinators of either project’s programme; a partner sees SYNERGY findings involving its own organisation’s projects. A finding that involves a project the viewer may not see (a draft of another organisation) is never shown or counted.';
 
 /** A project that row-level security lets the viewer see (a visible finding's projects always are). */
 async function visibleProject(ctx: Context, id: number): Promise<Project> {
-  const project = await ctx.loaders.projectsById.load(id);
+  const project = await ctx.loaders.get(projectsById).load(id);
   if (!project) throw new Error(`Project ${id} of a visible overlap finding is not visible`);
   return project;
 }
@@ -60,7 +64,7 @@ export class OverlapResolver {
   async projects(@Root() overlap: Overlap, @Ctx() ctx: Context): Promise<Project[]> {
     const pair = await Promise.all([visibleProject(ctx, overlap.projectA.id), visibleProject(ctx, overlap.projectB.id)]);
     if (!overlap.crossesDivide) return pair;
-    const schemes = await Promise.all(pair.map(async (project) => (await ctx.loaders.programmesById.load(project.programme.id))?.scheme));
+    const schemes = await Promise.all(pair.map(async (project) => (await ctx.loaders.get(programmesById).load(project.programme.id))?.scheme));
     return schemes[1] === Scheme.KAKE && schemes[0] !== Scheme.KAKE ? [pair[1], pair[0]] : pair;
   }
 
@@ -98,13 +102,13 @@ export class OverlapResolver {
 export class OverlapSignalResolver {
   @FieldResolver(() => [Organisation], { description: 'The organisations the signal is about (a shared lead or partner, a re-grant chain).' })
   async organisations(@Root() signal: OverlapSignal, @Ctx() { loaders }: Context): Promise<Organisation[]> {
-    const found = await loaders.organisationsById.loadMany(signal.organisationIds);
+    const found = await loaders.get(organisationsById).loadMany(signal.organisationIds);
     return found.filter((item): item is Organisation => item instanceof Organisation);
   }
 
   @FieldResolver(() => [PostalArea], { description: 'The postal-code areas the signal is about (shared or neighbouring areas, territory conflicts).' })
   async postalAreas(@Root() signal: OverlapSignal, @Ctx() { loaders }: Context): Promise<PostalArea[]> {
-    const found = await loaders.postalAreasByCode.loadMany(signal.postalCodes);
+    const found = await loaders.get(postalAreasByCode).loadMany(signal.postalCodes);
     return found.filter((item): item is PostalArea => item instanceof PostalArea);
   }
 }

@@ -12,6 +12,10 @@ import { Post } from './post.entity';
 import { PostFilter } from './post.inputs';
 import { matchingOrganisations, matchingPartnerSearches, postAreasLoader, postListSpec, postThemesLoader, visiblePostLoader } from './post.service';
 import { OrganisationMatch, PostConnection, PostMatch } from './post.types';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { postalAreasByCode } from '../geography/geography.loaders';
+import { programmesById } from '../programme/programme.loaders';
+import { projectsById } from '../project/project.loaders';
 
 // As many as a page of a connection may hold.
 const MAX_MATCHES = MAX_PAGE_SIZE;
@@ -43,23 +47,23 @@ export class PostResolver {
 
   @FieldResolver(() => Organisation, { description: 'The authoring organisation.' })
   async organisation(@Root() post: Post, @Ctx() { loaders }: Context): Promise<Organisation> {
-    return (await loaders.organisationsById.load(post.organisation.id))!;
+    return (await loaders.get(organisationsById).load(post.organisation.id))!;
   }
 
   @FieldResolver(() => Project, { nullable: true, description: 'The project it is about, if any.' })
   project(@Root() post: Post, @Ctx() { loaders }: Context): Promise<Project | null> | null {
-    return post.project ? loaders.projectsById.load(post.project.id) : null;
+    return post.project ? loaders.get(projectsById).load(post.project.id) : null;
   }
 
   @FieldResolver(() => Programme, { nullable: true, description: 'The programme it is about, if any (a CALL always has one).' })
   programme(@Root() post: Post, @Ctx() { loaders }: Context): Promise<Programme | null> | null {
-    return post.programme ? loaders.programmesById.load(post.programme.id) : null;
+    return post.programme ? loaders.get(programmesById).load(post.programme.id) : null;
   }
 
   // Not `postalArea`: the schema lint reads that as the type name "Post" repeated in a field name.
   @FieldResolver(() => PostalArea, { nullable: true, description: 'EVENT: the postal area of the place (see also `postalCode`).' })
   eventArea(@Root() post: Post, @Ctx() { loaders }: Context): Promise<PostalArea | null> | null {
-    return post.postalArea ? loaders.postalAreasByCode.load(post.postalArea.postalCode) : null;
+    return post.postalArea ? loaders.get(postalAreasByCode).load(post.postalArea.postalCode) : null;
   }
 
   @FieldResolver(() => [Theme], { description: 'Themes (teemat) the post concerns.' })

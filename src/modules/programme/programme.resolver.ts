@@ -20,6 +20,10 @@ import { Programme } from './programme.entity';
 import { ProgrammeFilter, ProgrammeOrder, TerritoryFilter } from './programme.inputs';
 import { programmeListSpec, territorySpec } from './programme.service';
 import { ProgrammeAreaConnection, ProgrammeConnection } from './programme.types';
+import { ceilingsByProgrammeId, decisionsByProgrammeId, fundersByProgrammeId, objectivesByProgrammeId, programmesById } from './programme.loaders';
+import { fundingTotalsByProgrammeId } from '../funding/funding.loaders';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { postalAreasByCode } from '../geography/geography.loaders';
 
 @Resolver(() => Programme)
 export class ProgrammeResolver {
@@ -40,7 +44,7 @@ export class ProgrammeResolver {
 
   @FieldResolver(() => Programme, { nullable: true, description: 'The parent operational programme, if any.' })
   parent(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<Programme | null> | null {
-    return programme.parent ? loaders.programmesById.load(programme.parent.id) : null;
+    return programme.parent ? loaders.get(programmesById).load(programme.parent.id) : null;
   }
 
   @FieldResolver(() => ProgrammeConnection, { description: 'Programmes under this one (e.g. the Kake periods under the structural-fund programme).' })
@@ -58,27 +62,27 @@ export class ProgrammeResolver {
     description: 'Who runs the programme, e.g. the city\'s Kansalaistoiminnan aktivointiyksikkö or Kalakukko ry.',
   })
   administeringOrganisation(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<Organisation | null> | null {
-    return programme.administeringOrganisation ? loaders.organisationsById.load(programme.administeringOrganisation.id) : null;
+    return programme.administeringOrganisation ? loaders.get(organisationsById).load(programme.administeringOrganisation.id) : null;
   }
 
   @FieldResolver(() => [ProgrammeFunder], { description: 'Funders (rahoittajat) and the sources they provide.' })
   funders(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<ProgrammeFunder[]> {
-    return loaders.fundersByProgrammeId.load(programme.id);
+    return loaders.get(fundersByProgrammeId).load(programme.id);
   }
 
   @FieldResolver(() => [ProgrammeObjective], { description: 'ESR priority axes and specific objectives the programme funds.' })
   objectives(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<ProgrammeObjective[]> {
-    return loaders.objectivesByProgrammeId.load(programme.id);
+    return loaders.get(objectivesByProgrammeId).load(programme.id);
   }
 
   @FieldResolver(() => [ProgrammeCeiling], { description: 'Annual ceilings per funding source.' })
   ceilings(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<ProgrammeCeiling[]> {
-    return loaders.ceilingsByProgrammeId.load(programme.id);
+    return loaders.get(ceilingsByProgrammeId).load(programme.id);
   }
 
   @FieldResolver(() => [ProgrammeDecision], { description: 'Decisions that set up or changed the programme, oldest first.' })
   decisions(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<ProgrammeDecision[]> {
-    return loaders.decisionsByProgrammeId.load(programme.id);
+    return loaders.get(decisionsByProgrammeId).load(programme.id);
   }
 
   @FieldResolver(() => ProgrammeAreaConnection, { description: 'Postal-code areas the programme covers, each marked URBAN or RURAL.' })
@@ -112,7 +116,7 @@ export class ProgrammeResolver {
 
   @FieldResolver(() => FundingTotals, { description: "Money planned, granted and paid for the programme's projects, by source." })
   fundingTotals(@Root() programme: Programme, @Ctx() { loaders }: Context): Promise<FundingTotals> {
-    return loaders.fundingTotalsByProgrammeId.load(programme.id);
+    return loaders.get(fundingTotalsByProgrammeId).load(programme.id);
   }
 }
 
@@ -120,12 +124,12 @@ export class ProgrammeResolver {
 export class ProgrammeAreaResolver {
   @FieldResolver(() => Programme, { description: 'The programme whose territory this is.' })
   async programme(@Root() area: ProgrammeArea, @Ctx() { loaders }: Context): Promise<Programme> {
-    return (await loaders.programmesById.load(area.programme.id))!;
+    return (await loaders.get(programmesById).load(area.programme.id))!;
   }
 
   @FieldResolver(() => PostalArea, { description: 'The postal-code area.' })
   async postalArea(@Root() area: ProgrammeArea, @Ctx() { loaders }: Context): Promise<PostalArea> {
-    return (await loaders.postalAreasByCode.load(area.postalArea.unwrap().postalCode))!;
+    return (await loaders.get(postalAreasByCode).load(area.postalArea.unwrap().postalCode))!;
   }
 }
 
@@ -133,6 +137,6 @@ export class ProgrammeAreaResolver {
 export class ProgrammeFunderResolver {
   @FieldResolver(() => Organisation, { description: 'The funding organisation.' })
   async organisation(@Root() funder: ProgrammeFunder, @Ctx() { loaders }: Context): Promise<Organisation> {
-    return (await loaders.organisationsById.load(funder.organisation.id))!;
+    return (await loaders.get(organisationsById).load(funder.organisation.id))!;
   }
 }

@@ -1,7 +1,9 @@
-import { Arg, Args, Ctx, FieldResolver, Query, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Info, Query, Resolver, Root } from 'type-graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
 import { ConnectionArgs, OrderDirection, type Connection } from '../../shared/relay/connection';
-import { rootConnection, type ListSpec } from '../../shared/relay/keyset';
+import { rootConnection, type ListSpec, type PageRow } from '../../shared/relay/keyset';
+import { foldProjectRelations } from './project.folds';
 import { FundingLineConnection } from '../funding/funding.types';
 import { FundingTotals } from '../funding/funding-totals';
 import { FundingLine } from '../funding/funding-line.entity';
@@ -16,6 +18,10 @@ import { projectListSpec } from './project.service';
 import { ParticipationConnection, ProjectConnection } from './project.types';
 import { TargetGroup, Theme } from './vocabulary.entity';
 import { canSeeField } from '../auth/sensitive-fields';
+import { fundingTotalsByProjectId } from '../funding/funding.loaders';
+import { leadOrganisationsByProjectId, locationsByProjectId, projectsByCode, projectsById, targetGroupsByProjectId, themesByProjectId } from './project.loaders';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { programmesById } from '../programme/programme.loaders';
 
 /** Participations, optionally of one role (row-level security leaves out those of hidden projects). */
 export function participationSpec(role: ParticipationRole | null | undefined): ListSpec<Participation> {
@@ -39,13 +45,24 @@ export class ProjectResolver {
     @Arg('filter', () => ProjectFilter, { nullable: true, description: 'Conditions the projects must meet.' }) filter: ProjectFilter | null,
     @Arg('orderBy', () => ProjectOrder, { nullable: true, description: 'Sort order; default title ascending.' }) orderBy: ProjectOrder | null,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<Connection<Project>> {
-    return rootConnection(ctx.em, args, () => projectListSpec(ctx, filter, orderBy));
+    let prime: (rows: PageRow<Project>[]) => void = () => undefined;
+    return rootConnection(
+      ctx.em,
+      args,
+      async () => {
+        const folded = foldProjectRelations(await projectListSpec(ctx, filter, orderBy), info, ctx);
+        prime = folded.prime;
+        return folded.spec;
+      },
+      (rows) => prime(rows),
+    );
   }
 
   @Query(() => Project, { nullable: true, description: 'A project by its unique Silta code; null when there is none.' })
   project(@Arg('code', () => String, { description: 'Project code, e.g. "KAKE-KUO-2018-07".' }) code: string, @Ctx() { loaders }: Context) {
-    return loaders.projectsByCode.load(code);
+    return loaders.get(projectsByCode).load(code);
   }
 
   @FieldResolver(() => String, { nullable: true, description: "Internal notes; null unless the viewer coordinates the project's programme or is an analyst." })
@@ -55,12 +72,12 @@ export class ProjectResolver {
 
   @FieldResolver(() => Programme, { description: 'The programme that funds the project.' })
   async programme(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Programme> {
-    return (await loaders.programmesById.load(project.programme.id))!;
+    return (await loaders.get(programmesById).load(project.programme.id))!;
   }
 
   @FieldResolver(() => Project, { nullable: true, description: 'The umbrella project this pilot was re-granted from, if any.' })
   parent(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Project | null> | null {
-    return project.parent ? loaders.projectsById.load(project.parent.id) : null;
+    return project.parent ? loaders.get(projectsById).load(project.parent.id) : null;
   }
 
   @FieldResolver(() => ProjectConnection, { description: 'Pilots and sub-projects re-granted from this umbrella project.' })
@@ -85,7 +102,7 @@ export class ProjectResolver {
 
   @FieldResolver(() => Organisation, { nullable: true, description: 'The lead organisation (päätoteuttaja), if recorded.' })
   leadOrganisation(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Organisation | null> {
-    return loaders.leadOrganisationsByProjectId.load(project.id);
+    return loaders.get(leadOrganisationsByProjectId).load(project.id);
   }
 
   @FieldResolver(() => FundingLineConnection, { description: 'Funding lines and decisions, by source.' })
@@ -111,22 +128,22 @@ export class ProjectResolver {
 
   @FieldResolver(() => FundingTotals, { description: 'Planned, granted and paid money, in total and by source.' })
   fundingTotals(@Root() project: Project, @Ctx() { loaders }: Context): Promise<FundingTotals> {
-    return loaders.fundingTotalsByProjectId.load(project.id);
+    return loaders.get(fundingTotalsByProjectId).load(project.id);
   }
 
   @FieldResolver(() => [Theme], { description: 'Themes (teemat) from the controlled vocabulary.' })
   async themes(@Root() project: Project, @Ctx() { loaders }: Context): Promise<Theme[]> {
-    return (await loaders.themesByProjectId.load(project.id)).map((row) => row.theme.getEntity());
+    return (await loaders.get(themesByProjectId).load(project.id)).map((row) => row.theme.getEntity());
   }
 
   @FieldResolver(() => [TargetGroup], { description: 'Target groups (kohderyhmät) from the controlled vocabulary.' })
   async targetGroups(@Root() project: Project, @Ctx() { loaders }: Context): Promise<TargetGroup[]> {
-    return (await loaders.targetGroupsByProjectId.load(project.id)).map((row) => row.targetGroup.getEntity());
+    return (await loaders.get(targetGroupsByProjectId).load(project.id)).map((row) => row.targetGroup.getEntity());
   }
 
   @FieldResolver(() => [PostalArea], { description: 'Postal-code areas where the project works.' })
   async locations(@Root() project: Project, @Ctx() { loaders }: Context): Promise<PostalArea[]> {
-    return (await loaders.locationsByProjectId.load(project.id)).map((row) => row.postalArea.getEntity());
+    return (await loaders.get(locationsByProjectId).load(project.id)).map((row) => row.postalArea.getEntity());
   }
 }
 
@@ -134,11 +151,11 @@ export class ProjectResolver {
 export class ParticipationResolver {
   @FieldResolver(() => Project, { description: 'The project.' })
   async project(@Root() participation: Participation, @Ctx() { loaders }: Context): Promise<Project> {
-    return (await loaders.projectsById.load(participation.project.id))!;
+    return (await loaders.get(projectsById).load(participation.project.id))!;
   }
 
   @FieldResolver(() => Organisation, { description: 'The participating organisation.' })
   async organisation(@Root() participation: Participation, @Ctx() { loaders }: Context): Promise<Organisation> {
-    return (await loaders.organisationsById.load(participation.organisation.id))!;
+    return (await loaders.get(organisationsById).load(participation.organisation.id))!;
   }
 }

@@ -7,6 +7,9 @@ import { Programme } from '../programme/programme.entity';
 import { Project } from '../project/project.entity';
 import { MAX_SEARCH_LENGTH } from './search-query';
 import { countSearch, prepareSearch, searchPage, type SearchHitRow, type SearchPosition } from './search.service';
+import { organisationsById } from '../organisation/organisation.loaders';
+import { programmesById } from '../programme/programme.loaders';
+import { projectsById } from '../project/project.loaders';
 
 export const SearchHit = createUnionType({
   name: 'SearchHit',
@@ -59,9 +62,9 @@ function positionOf(cursor: Cursor, argumentName: string): SearchPosition {
 }
 
 function loadHit({ loaders }: Context, hit: SearchHitRow): Promise<Hit | null> {
-  if (hit.type === 'Organisation') return loaders.organisationsById.load(hit.id);
-  if (hit.type === 'Programme') return loaders.programmesById.load(hit.id);
-  return loaders.projectsById.load(hit.id);
+  if (hit.type === 'Organisation') return loaders.get(organisationsById).load(hit.id);
+  if (hit.type === 'Programme') return loaders.get(programmesById).load(hit.id);
+  return loaders.get(projectsById).load(hit.id);
 }
 
 @Resolver()

@@ -9,6 +9,7 @@ import { Theme } from '../project/vocabulary.entity';
 import { checkYears } from './summary-years';
 import { bothSchemesSpec, fundingByYearLoader, themeSummaries } from './summary.service';
 import { ProgrammeYearFunding, ThemeSummary } from './summary.types';
+import { themesById } from '../project/project.loaders';
 
 /** Summaries for analysts: they only aggregate what the viewer can already see, so everyone may read them. */
 @Resolver()
@@ -51,6 +52,6 @@ export class ProgrammeSummaryResolver {
 export class ThemeSummaryResolver {
   @FieldResolver(() => Theme, { description: 'The theme.' })
   async theme(@Root() summary: ThemeSummary, @Ctx() { loaders }: Context): Promise<Theme> {
-    return (await loaders.themesById.load(summary.themeId))!;
+    return (await loaders.get(themesById).load(summary.themeId))!;
   }
 }

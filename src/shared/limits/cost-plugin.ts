@@ -3,7 +3,7 @@ import { GraphQLError } from 'graphql';
 import type { BudgetStore } from './budget-store';
 import type { BucketStatus } from './leaky-bucket';
 import { LimitCode, LimitError } from './limits.errors';
-import { ActualCost, requestedCost } from './query-cost';
+import { countActualCost, requestedCost, type ActualCostCounter } from './query-cost';
 
 /** `extensions.cost` on every GraphQL response (as GitHub's and Shopify's APIs report it). */
 export interface CostReport {
@@ -18,7 +18,7 @@ export interface CostReport {
 }
 
 /** Per-request state shared by the context, this plugin and the HTTP timeout. */
-export interface RequestLimits {
+export interface RequestLimits extends ActualCostCounter {
   /** Whose bucket pays: `account:<id>` when signed in, else `ip:<address>`. */
   clientKey: string;
   /** The latest cost report of the request, once there is one. */
@@ -43,10 +43,14 @@ export function clientKey(accountId: number | null, ip: string | undefined): str
 export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCost: number; buckets: BudgetStore }): ApolloServerPlugin<TContext> {
   const { maxCost, buckets } = options;
   return {
+    async serverWillStart({ schema }) {
+      countActualCost(schema);
+    },
+
     async requestDidStart({ contextValue }) {
       const key = contextValue.limits.clientKey;
       let requested = 0;
-      let actual: ActualCost | undefined;
+      let executed = false;
       let charged = false;
       let rateLimited = false;
       // Every road below sets it from a take or a settlement: no separate read of the bucket (a round trip when shared).
@@ -86,25 +90,17 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
           contextValue.limits.cost = report(requested, requested, status);
         },
 
-        async executionDidStart({ schema }) {
-          const counter = new ActualCost(schema.getMutationType());
-          actual = counter;
-          return {
-            willResolveField({ info }) {
-              const count = counter.willResolve(info);
-              if (!count) return undefined;
-              return (error, result) => {
-                if (!error) count(result);
-              };
-            },
-          };
+        async executionDidStart() {
+          // The fields count themselves (countActualCost); no willResolveField, which wraps every field.
+          executed = true;
+          contextValue.limits.actualCost = 0;
         },
 
         async willSendResponse({ response }) {
           let spent = 0;
           if (charged) {
             // Every request costs at least a point, so a flood of cheap or failing ones is limited too.
-            spent = Math.max(1, actual?.total ?? 0);
+            spent = Math.max(1, executed ? (contextValue.limits.actualCost ?? 0) : 0);
             status = await buckets.adjust(key, spent - requested);
           } else if (!rateLimited) {
             // Refused before it was priced (unparsable, invalid, too complex, bad input): one point all the same.

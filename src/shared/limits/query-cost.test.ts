@@ -1,7 +1,7 @@
 import { buildSchema, defaultFieldResolver, execute, GraphQLList, parse, type GraphQLFieldResolver, type GraphQLObjectType, type GraphQLOutputType } from 'graphql';
 import { OverlapKind, OverlapSignalKind } from '../../modules/overlap/overlap.enums';
 import { LimitCode, LimitError } from './limits.errors';
-import { ActualCost, actualFieldCost, COST_MODEL, requestedCost } from './query-cost';
+import { actualFieldCost, COST_MODEL, countActualCost, requestedCost } from './query-cost';
 
 // The shapes Silta's schema uses: Relay connections, plain lists, a list looked up by IDs, a mutation.
 const schema = buildSchema(`
@@ -136,20 +136,32 @@ describe('actualFieldCost', () => {
   });
 });
 
-describe('ActualCost', () => {
-  const on = (typeName: string, fieldName: string) => {
-    const parentType = schema.getType(typeName) as GraphQLObjectType;
-    return { parentType, fieldName, returnType: parentType.getFields()[fieldName].type };
-  };
-
-  it('adds up what the resolved fields cost and skips leaves without a callback', () => {
-    const counter = new ActualCost(schema.getMutationType());
-    expect(counter.willResolve(on('Project', 'code'))).toBeUndefined();
-    expect(counter.willResolve(on('ProjectConnection', 'pageInfo'))).toBeUndefined();
-    counter.willResolve(on('Query', 'themes'))!([{}, {}]);
-    counter.willResolve(on('Project', 'lead'))!({});
-    counter.willResolve(on('Mutation', 'renameProject'))!(null);
-    expect(counter.total).toBe(1 + 2 + 1 + 10);
+describe('countActualCost', () => {
+  it('wraps only fields that can cost something and adds up what they resolved to, in the context', async () => {
+    const counted = buildSchema(`
+      type Query { themes: [Theme!]! project: Project broken: Project }
+      type Mutation { renameProject: Project }
+      type Theme { code: String }
+      type Project { code: String! lead: Theme }`);
+    const untouched = (counted.getType('Project') as GraphQLObjectType).getFields().code.resolve;
+    countActualCost(counted);
+    countActualCost(counted);
+    expect((counted.getType('Project') as GraphQLObjectType).getFields().code.resolve).toBe(untouched);
+    const rootValue = {
+      themes: [{ code: 'A' }, { code: 'B' }],
+      project: async () => ({ code: 'P', lead: { code: 'L' } }),
+      broken: async () => Promise.reject(new Error('no')),
+    };
+    const limits: { actualCost?: number } = {};
+    const read = await execute({ schema: counted, document: parse('{ themes { code } project { code lead { code } } broken { code } }'), rootValue, contextValue: { limits } });
+    expect(read.errors).toHaveLength(1);
+    // themes: 1 + 2 items; project: 1; its lead: 1; the failed field: nothing.
+    expect(limits.actualCost).toBe(1 + 2 + 1 + 1);
+    const write = { actualCost: 0 };
+    await execute({ schema: counted, document: parse('mutation { renameProject { code } }'), rootValue: { renameProject: null }, contextValue: { limits: write } });
+    expect(write.actualCost).toBe(COST_MODEL.mutation);
+    // No limits in the context (a subscription's): nothing counted, nothing broken.
+    expect((await execute({ schema: counted, document: parse('{ project { code } }'), rootValue })).errors).toBeUndefined();
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  defaultFieldResolver,
   getNamedType,
   getNullableType,
   isLeafType,
@@ -7,6 +8,7 @@ import {
   type GraphQLField,
   type GraphQLOutputType,
   type GraphQLSchema,
+  isObjectType,
 } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { LimitCode, LimitError } from './limits.errors';
@@ -137,32 +139,43 @@ export function actualFieldCost(field: ResolvedField, result: unknown): number {
   return costOf(chargeOf(field), result);
 }
 
+/** Where a request's actual cost accumulates: the request context's `limits`. */
+export interface ActualCostCounter {
+  actualCost?: number;
+}
+
+const counted = new WeakSet<GraphQLSchema>();
+
 /**
- * Counts the actual cost of one execution field by field. Called for every resolved field, so the
- * schema-only part is cached per field and leaves cost one map lookup.
+ * Counts the actual cost of each execution as it runs, into `context.limits.actualCost`. Only the
+ * fields that can cost something (objects and lists) are wrapped, once per schema: scalar fields, the
+ * bulk of every answer, keep graphql-js's plain property read. (A plugin's `willResolveField` would
+ * make Apollo wrap every field of the schema instead.) A field that fails costs nothing, and a
+ * context without `limits` (subscriptions, which are priced on their own) is not counted.
  */
-export class ActualCost {
-  private static readonly charges = new WeakMap<object, Map<string, Charge>>();
-  total = 0;
-
-  constructor(private readonly mutationType: object | null | undefined) {}
-
-  /** A callback for the field's result, or undefined for fields that cannot cost anything. */
-  willResolve(info: Omit<ResolvedField, 'isMutation'> & { parentType: object & { name: string } }): ((result: unknown) => void) | undefined {
-    let byName = ActualCost.charges.get(info.parentType);
-    if (!byName) {
-      byName = new Map();
-      ActualCost.charges.set(info.parentType, byName);
+export function countActualCost(schema: GraphQLSchema): void {
+  if (counted.has(schema)) return;
+  counted.add(schema);
+  const mutationType = schema.getMutationType();
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || type.name.startsWith('__')) continue;
+    for (const field of Object.values(type.getFields())) {
+      const charge = chargeOf({ parentType: type, fieldName: field.name, returnType: field.type, isMutation: type === mutationType });
+      if (charge.kind === 'free') continue;
+      const resolve = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: { limits?: ActualCostCounter } | undefined, info) => {
+        const result: unknown = resolve(source, args, context, info);
+        const counter = context?.limits;
+        if (!counter) return result;
+        if (result instanceof Promise) {
+          return result.then((value: unknown) => {
+            counter.actualCost = (counter.actualCost ?? 0) + costOf(charge, value);
+            return value;
+          });
+        }
+        counter.actualCost = (counter.actualCost ?? 0) + costOf(charge, result);
+        return result;
+      };
     }
-    let charge = byName.get(info.fieldName);
-    if (!charge) {
-      charge = chargeOf({ ...info, isMutation: info.parentType === this.mutationType });
-      byName.set(info.fieldName, charge);
-    }
-    if (charge.kind === 'free') return undefined;
-    const known = charge;
-    return (result) => {
-      this.total += costOf(known, result);
-    };
   }
 }

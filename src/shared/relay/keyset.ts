@@ -1,6 +1,7 @@
-import type { EntityClass, EntityDictionary } from '@mikro-orm/core';
+import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
+import { plainRow } from '../db/plain-rows';
 import { knexOf } from '../db/session';
 import { buildConnection, OrderDirection, parsePageRequest, type Connection, type ConnectionArgs, type Cursor, type PageRequest } from './connection';
 import { checkCursor, type SqlType } from './cursor';
@@ -23,6 +24,11 @@ export interface ListSpec<T extends object> {
   direction: OrderDirection;
   /** Adds the filters to a query over `<table> as t`. */
   where?: (qb: Knex.QueryBuilder) => void;
+  /**
+   * Related data folded into the page statement (alias → SQL expression over `t`, usually JSON), so
+   * that relations the selection asks for cost no statement of their own; see `PageRow.folded`.
+   */
+  folds?: Record<string, string>;
 }
 
 /**
@@ -38,6 +44,8 @@ export interface ParentLink {
 export interface PageRow<T> {
   node: T;
   cursor: Cursor;
+  /** The values of the spec's `folds`, by alias. */
+  folded?: Record<string, unknown>;
 }
 
 const INTERNAL = ['__sort', '__parent', '__rn'];
@@ -78,7 +86,13 @@ function toPageRows<T extends object>(em: EntityManager, spec: ListSpec<T>, rows
     const cursor: Cursor = { value: row.__sort as string, key: row[spec.keyColumn] as string | number };
     const data = { ...row };
     for (const column of INTERNAL) delete data[column];
-    return { node: em.map(spec.entity, data as EntityDictionary<T>), cursor };
+    if (!spec.folds) return { node: plainRow(em, spec.entity, data), cursor };
+    const folded: Record<string, unknown> = {};
+    for (const alias of Object.keys(spec.folds)) {
+      folded[alias] = data[alias];
+      delete data[alias];
+    }
+    return { node: plainRow(em, spec.entity, data), cursor, folded };
   });
 }
 
@@ -94,6 +108,7 @@ function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLin
 export async function fetchPage<T extends object>(em: EntityManager, spec: ListSpec<T>, page: PageRequest): Promise<PageRow<T>[]> {
   const knex = knexOf(em);
   const qb = baseQuery(em, spec).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
+  for (const [alias, sql] of Object.entries(spec.folds ?? {})) qb.select(knex.raw(`(${sql}) as ??`, [alias]));
   applyKeyset(em, qb, spec, page);
   qb.orderByRaw(orderSql(spec, page)).limit(page.limit + 1);
   return toPageRows(em, spec, (await qb) as Record<string, unknown>[]);
@@ -154,14 +169,19 @@ export async function countRowsByParent(
   return counts;
 }
 
-/** A root connection: one statement for the page, one more only if `totalCount` is asked for. */
+/**
+ * A root connection: one statement for the page, one more only if `totalCount` is asked for.
+ * `withRows` sees the page's rows first (to prime loaders with what the spec folded in).
+ */
 export async function rootConnection<T extends object>(
   em: EntityManager,
   args: ConnectionArgs,
   buildSpec: () => ListSpec<T> | Promise<ListSpec<T>>,
+  withRows?: (rows: PageRow<T>[]) => void,
 ): Promise<Connection<T>> {
   const page = parsePageRequest(args);
   const spec = await buildSpec();
   const rows = await fetchPage(em, spec, page);
+  withRows?.(rows);
   return buildConnection(rows, page, () => countRows(em, spec));
 }
