@@ -6,12 +6,14 @@ const SHARDS = 16;
 /**
  * Tables whose changes can change an answer to a public query: every table but the machinery that
  * anonymous queries never read (budgets, the overlap queue and corpus state, tokens, idempotency
- * records, webhooks and their deliveries). `src/shared/response-cache/versioned-tables.ts` keeps the
- * list of exceptions, and a test checks that every table has the trigger or is an exception.
+ * records, webhooks and their deliveries) and the overlap findings, reviews and terms, which no
+ * anonymous query can see and the overlap worker rewrites after every change.
+ * `src/shared/response-cache/versioned-tables.ts` lists the exceptions; a test checks that every
+ * table has the trigger or is one of them.
  */
 const VERSIONED_TABLES = [
   'account', 'activity_event', 'activity_retention', 'audit_event', 'contact_person', 'external_id', 'funding_line',
-  'membership', 'municipality', 'organisation', 'overlap', 'overlap_review', 'overlap_term', 'participation', 'post',
+  'membership', 'municipality', 'organisation', 'participation', 'post',
   'post_area', 'post_theme', 'postal_area', 'programme', 'programme_area', 'programme_ceiling', 'programme_coordinator',
   'programme_decision', 'programme_funder', 'programme_objective', 'project', 'project_location', 'project_target_group',
   'project_theme', 'reference_dataset', 'target_group', 'theme',
