@@ -203,17 +203,15 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const inFlight = new InFlight();
   const graphql = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
-      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs, clientRequestIdOf(req));
+      const responseCache = res.locals.responseCache as ResponseCacheContext['responseCache'];
+      // A candidate for the cache reads the data version first, in its transaction: a change committed
+      // after that only makes the stored answer older than its version says, never newer.
+      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs, clientRequestIdOf(req), responseCache !== undefined);
+      if (responseCache) responseCache.version = context.transaction.dataVersion;
       // The timeout answers outside Apollo: it abandons the transaction and reports the cost from here.
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
       res.locals.limits = requestLimits;
-      const responseCache = res.locals.responseCache as ResponseCacheContext['responseCache'];
-      if (responseCache) {
-        // The version first, in the request's transaction: a change committed after it only makes the entry older.
-        const [row] = await context.em.execute<{ version: string }[]>(READ_DATA_VERSION);
-        responseCache.version = BigInt(row.version);
-      }
       return { ...context, limits: requestLimits, webhooks: config.webhooks, responseCache };
     },
   });
