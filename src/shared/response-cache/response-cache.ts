@@ -134,7 +134,8 @@ export class ResponseCache {
     if (timedOut(res) || res.headersSent) return true;
     for (const [name, value] of entry.headers) res.setHeader(name, value);
     res.setHeader(CACHE_HEADER, 'hit');
-    res.status(200).end(`{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`);
+    // send(), as Apollo's integration does: express adds the ETag (and answers If-None-Match) the same way.
+    res.status(200).send(`{"data":${entry.data},"extensions":{"cost":${JSON.stringify(cost)}}}`);
     return true;
   }
 
