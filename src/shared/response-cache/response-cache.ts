@@ -124,12 +124,11 @@ export class ResponseCache {
     }
     const limits: RequestLimits = { clientKey: clientKey(null, req.ip) };
     res.locals.limits = limits;
-    // Charged as the computed answer was: priced first, settled on its actual cost.
-    const taken = await this.buckets.take(limits.clientKey, entry.requested);
+    // Charged what the computed answer cost, in one round trip to a shared store: the price is known.
+    const taken = await this.buckets.take(limits.clientKey, entry.actual);
     // Over budget: Apollo refuses it exactly as it refuses any request (it cannot be stored: it fails).
     if (!taken.ok) return false;
-    const status = entry.actual === entry.requested ? taken : await this.buckets.adjust(limits.clientKey, entry.actual - entry.requested);
-    const cost: CostReport = costReport(entry.requested, entry.actual, status);
+    const cost: CostReport = costReport(entry.requested, entry.actual, taken);
     limits.cost = cost;
     if (timedOut(res) || res.headersSent) return true;
     for (const [name, value] of entry.headers) res.setHeader(name, value);
