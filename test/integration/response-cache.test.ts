@@ -207,6 +207,53 @@ describe('response cache', () => {
       { numRuns: 25 },
     );
   });
+
+  it('never answers with data older than a write completed before the read began, with reads racing the writes', async () => {
+    const scenario = new Scenario(app.orm);
+    const programme = scenario.programme();
+    const projects = [0, 1, 2].map((i) => scenario.project({ programme, title: `Kilpa 0`, code: `CACHE-RACE-${i}` }));
+    await scenario.save();
+    const query = `{ projects(first: 100, filter: { programme: "${idOf(programme)}" }) { nodes { code title } } }`;
+    // Titles count up, so an answer shows how new each project's data is.
+    let counter = 0;
+    const completed = [0, 0, 0];
+    const step = fc.record({
+      project: fc.integer({ min: 0, max: 2 }),
+      via: fc.constantFrom('api', 'other', 'sql'),
+      reads: fc.array(fc.record({ on: fc.constantFrom('app', 'other'), delayMs: fc.integer({ min: 0, max: 15 }) }), { maxLength: 5 }),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(step, { minLength: 1, maxLength: 8 }), async (steps) => {
+        for (const { project, via, reads } of steps) {
+          const n = ++counter;
+          const title = `Kilpa ${n}`;
+          const writing = (async () => {
+            if (via === 'sql') await app.sql('update project set title = ? where code = ?', [title, projects[project].code]);
+            else {
+              const response = await (via === 'api' ? app : other).gql(
+                'mutation ($input: UpdateProjectInput!) { updateProject(input: $input) { userErrors { code } } }',
+                { input: { id: idOf(projects[project]), title } },
+                { token: admin },
+              );
+              expect(dataOf(response).updateProject.userErrors).toEqual([]);
+            }
+            completed[project] = Math.max(completed[project], n);
+          })();
+          const reading = reads.map(async ({ on, delayMs }) => {
+            await new Promise((resolve) => setTimeout(resolve, delayMs));
+            const floor = [...completed];
+            const answer = dataOf(await (on === 'app' ? app : other).gql(query));
+            const seen = new Map<string, number>(answer.projects.nodes.map((node: { code: string; title: string }) => [node.code, Number(node.title.split(' ')[1])]));
+            projects.forEach((p, i) => expect(seen.get(p.code)).toBeGreaterThanOrEqual(floor[i]));
+          });
+          await Promise.all([writing, ...reading]);
+        }
+        const answer = dataOf(await app.gql(query));
+        expect(answer).toEqual(dataOf(await uncached.gql(query)));
+      }),
+      { numRuns: 15 },
+    );
+  });
 });
 
 describe('response cache and the cost budget', () => {
