@@ -15,6 +15,13 @@ const STORED_HEADERS = ['content-type', 'cache-control', 'vary'];
 /** Fields of a POST body the answer depends on; a body with any other field is not cached. */
 const BODY_FIELDS = new Set(['query', 'operationName', 'variables', 'extensions']);
 
+/**
+ * Types whose answers depend on more than committed data, so no answer that shows one is stored:
+ * the activity log reads below the oldest transaction still running anywhere (its commit-safe
+ * horizon), which moves when a transaction ends without writing anything the data version counts.
+ */
+const UNCACHEABLE_TYPES = /^Activity(Connection|Edge|Event)$/;
+
 interface Entry {
   version: bigint;
   /** The answer's `data`, serialised. */
@@ -171,6 +178,13 @@ export class ResponseCache {
         return {
           async didResolveOperation({ operation }) {
             if (operation?.operation !== 'query') candidate.storable = false;
+          },
+          async executionDidStart() {
+            return {
+              willResolveField({ info }) {
+                if (candidate.storable && UNCACHEABLE_TYPES.test(info.parentType.name)) candidate.storable = false;
+              },
+            };
           },
           async willSendResponse({ response }) {
             candidate.response = response;
