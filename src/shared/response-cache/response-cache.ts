@@ -126,7 +126,8 @@ export class ResponseCache {
     if (!entry) return false;
     const version = await this.versions.read();
     if (version !== entry.version) {
-      this.entries.delete(key);
+      // A concurrent miss may have stored a newer answer meanwhile, or this one may be newer than the read.
+      if (version > entry.version && this.entries.peek(key) === entry) this.entries.delete(key);
       return false;
     }
     const limits: RequestLimits = { clientKey: clientKey(null, req.ip) };
