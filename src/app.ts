@@ -22,6 +22,8 @@ import { LimitCode } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
+import { ResponseCache, type ResponseCacheContext } from './shared/response-cache/response-cache';
+import { READ_DATA_VERSION } from './shared/response-cache/version-reader';
 import { feedRoutes } from './modules/feed/feed.routes';
 import type { WebhookContext } from './modules/webhook/webhook.service';
 import { corsMiddleware } from './web/cors';
@@ -42,7 +44,7 @@ export interface App {
 }
 
 /** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
-type AppContext = Context & LimitsContext & WebhookContext;
+type AppContext = Context & LimitsContext & WebhookContext & ResponseCacheContext;
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -109,6 +111,19 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   // Subscriptions: one LISTEN connection wakes this instance's subscribers; the log is the truth.
   const notifier = new ActivityNotifier(orm.config.get('clientUrl') as string, logger);
   await notifier.start();
+  // Answers to public anonymous queries, served while the data version is unchanged (RESPONSE_CACHE).
+  const responseCache = config.responseCache.enabled
+    ? new ResponseCache(
+        {
+          maxBytes: config.responseCache.maxBytes,
+          readVersion: async () => {
+            const [row] = await orm.em.getConnection().execute<{ version: string }[]>(READ_DATA_VERSION);
+            return BigInt(row.version);
+          },
+        },
+        buckets,
+      )
+    : undefined;
   const subscriptions = startSubscriptionServer({ httpServer, schema, orm, authenticator, notifier, buckets, config, logger });
 
   const apollo = new ApolloServer<AppContext>({
@@ -138,6 +153,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       costLimitPlugin<AppContext>({ maxCost: limits.maxCost, buckets }),
       // After the cost plugin: a client over budget hears so first; a refusal here is still charged.
       requestInputPlugin<AppContext>(),
+      ...(responseCache ? [responseCache.plugin<AppContext>()] : []),
     ],
     formatError: (given, error) => formatSiltaError(given, error, { introspection: config.introspection, maxTokens: limits.maxTokens }),
   });
@@ -190,12 +206,16 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
   const inFlight = new InFlight();
   const graphql = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
-      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs, clientRequestIdOf(req));
+      const responseCache = res.locals.responseCache as ResponseCacheContext['responseCache'];
+      // A candidate for the cache reads the data version first, in its transaction: a change committed
+      // after that only makes the stored answer older than its version says, never newer.
+      const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs, clientRequestIdOf(req), responseCache !== undefined);
+      if (responseCache) responseCache.version = context.transaction.dataVersion;
       // The timeout answers outside Apollo: it abandons the transaction and reports the cost from here.
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
       res.locals.limits = requestLimits;
-      return { ...context, limits: requestLimits, webhooks: config.webhooks };
+      return { ...context, limits: requestLimits, webhooks: config.webhooks, responseCache };
     },
   });
   app.use(
@@ -203,9 +223,11 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     requestTimeout(limits.requestTimeoutMs, (req, res) => costSoFar(buckets, res.locals.limits as RequestLimits | undefined, clientKey(null, req.ip))),
     express.json({ limit: limits.maxBodyBytes }),
     unlessTimedOut,
+    ...(responseCache ? [responseCache.serve()] : []),
     inFlight.track(async (req, res, next) => {
       try {
         await graphql(req, res, next);
+        responseCache?.store(res);
       } finally {
         // Whatever happened in between, the connection goes back to the pool (a no-op when committed).
         await (res.locals.transaction as RequestTransaction | undefined)?.rollback();

@@ -32,6 +32,7 @@ describe('loadConfig', () => {
         maxBodyBytes: 1_048_576,
         requestTimeoutMs: 15_000,
       },
+      responseCache: { enabled: true, maxBytes: 64 * 1024 * 1024 },
       cors: { origins: [], credentials: false },
       webhooks: {
         worker: true,
@@ -177,5 +178,11 @@ describe('loadConfig', () => {
   ])('explains a bad value: %j', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('reads the response cache switch and size', () => {
+    expect(loadConfig({ RESPONSE_CACHE: 'off', RESPONSE_CACHE_MAX_MB: '8' }).responseCache).toEqual({ enabled: false, maxBytes: 8 * 1024 * 1024 });
+    expect(() => loadConfig({ RESPONSE_CACHE: 'maybe' })).toThrow(ConfigError);
+    expect(() => loadConfig({ RESPONSE_CACHE_MAX_MB: '0' })).toThrow(ConfigError);
   });
 });

@@ -36,6 +36,7 @@ export interface Config {
   /** Reverse proxies in front of Silta whose X-Forwarded-For is trusted for the client IP (0: none). */
   trustProxyHops: number;
   limits: LimitsConfig;
+  responseCache: ResponseCacheConfig;
   cors: CorsConfig;
   webhooks: WebhookConfig;
   feeds: FeedConfig;
@@ -67,6 +68,14 @@ export interface WebhookConfig {
 export interface FeedConfig {
   /** The authority in the feed's and entries' `tag:` URIs: a domain name the operator owns. */
   tagAuthority: string;
+}
+
+/** Answers to public anonymous queries kept in memory (docs/configuration.md, "Response cache"). */
+export interface ResponseCacheConfig {
+  /** RESPONSE_CACHE (default on). */
+  enabled: boolean;
+  /** RESPONSE_CACHE_MAX_MB: the stored answers' size at most; the least recently used go first. */
+  maxBytes: number;
 }
 
 /** Which browser pages on other origins may call the API (docs/configuration.md, "Browser clients"). */
@@ -277,6 +286,7 @@ export function loadConfig(env: Env = process.env): Config {
     activityRetentionDays: integer(env, 'ACTIVITY_RETENTION_DAYS', 0, 0, 36_500),
     oidc: oidc(env),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
+    responseCache: { enabled: flag(env, 'RESPONSE_CACHE', true), maxBytes: integer(env, 'RESPONSE_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024 },
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     limits: limits(env),
     cors: cors(env),

@@ -33,6 +33,8 @@ export async function createContext(
   logger: Logger,
   statementTimeoutMs = 0,
   clientRequestId: string | null = null,
+  /** Read the data version in the transaction's first statement (for the response cache). */
+  readDataVersion = false,
 ): Promise<Context> {
   const em = orm.em.fork();
   const viewer = await authenticator.authenticate(em, authorization);
@@ -40,6 +42,7 @@ export async function createContext(
     em,
     { ...viewer, seesAllProjects: seesAllProjects(viewer), admin: isAdmin(viewer) },
     statementTimeoutMs,
+    readDataVersion,
   );
   return {
     requestId,

@@ -12,8 +12,8 @@ import type { Logger } from 'pino';
  * and none of them locks the others out; nothing secret is stored anywhere.
  */
 
-/** Tables the app may read but not write: reference data loaded at start-up, and the migration log. */
-const READ_ONLY_TABLES = ['mikro_orm_migrations', 'postal_area', 'municipality', 'reference_dataset', 'overlap', 'overlap_term', 'activity_event', 'activity_retention', 'webhook_delivery'];
+/** Tables the app may read but not write: reference data loaded at start-up, the migration log, and the data version (its triggers bump it). */
+const READ_ONLY_TABLES = ['mikro_orm_migrations', 'data_version', 'postal_area', 'municipality', 'reference_dataset', 'overlap', 'overlap_term', 'activity_event', 'activity_retention', 'webhook_delivery'];
 /** The overlap engine's own state, and the shared cost budgets (reached only through the silta_budget_* functions). */
 const NO_ACCESS_TABLES = ['overlap_dirty', 'overlap_state', 'rate_bucket'];
 /** Append-only (the trigger refuses the rest anyway, for every role). */

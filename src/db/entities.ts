@@ -25,6 +25,7 @@ import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { RateBucket } from '../shared/limits/rate-bucket.entity';
+import { DataVersion } from '../shared/response-cache/data-version.entity';
 
 /** Every entity MikroORM manages; the migration check compares these with `migrations/`. */
 export const entities = [
@@ -63,6 +64,7 @@ export const entities = [
   ActivityEventRecord,
   ActivityRetention,
   RateBucket,
+  DataVersion,
   Post,
   PostTheme,
   PostArea,

@@ -19,7 +19,12 @@ export async function applyMigrations(orm: MikroORM, logger: Logger): Promise<st
   } finally {
     options.snapshot = snapshot;
   }
-  if (applied.length > 0) logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+  if (applied.length > 0) {
+    logger.info({ migrations: applied.map((m) => m.name) }, 'applied migrations');
+    // A migration may change what a query answers without writing a row (a new column's default, a
+    // view): cached answers of other instances are dropped as after any write.
+    await orm.em.getConnection().execute(`update data_version set n = n + 1 where shard = 0`);
+  }
   return applied.map((m) => m.name);
 }
 

@@ -57,22 +57,25 @@ export class RequestTransaction {
     private readonly em: EntityManager,
     /** Gives the connection back its own `query` once the transaction has ended. */
     private readonly restoreConnection: () => void,
+    /** The committed data's version, read first in the transaction, when asked for. */
+    readonly dataVersion: bigint | undefined,
   ) {}
 
-  static async begin(em: EntityManager, viewer: SessionViewer, statementTimeoutMs: number): Promise<RequestTransaction> {
+  static async begin(em: EntityManager, viewer: SessionViewer, statementTimeoutMs: number, readDataVersion = false): Promise<RequestTransaction> {
     await em.begin();
     const transaction = em.getTransactionContext<Knex.Transaction>()!;
     // knex gives each transaction a client whose acquireConnection() is the transaction's connection.
     const connection = (await (transaction.client as { acquireConnection(): Promise<PgConnection> }).acquireConnection()) as PgConnection;
     const restore = oneStatementAtATime(connection);
+    let dataVersion: bigint | undefined;
     try {
-      await setSessionViewer(em, viewer, statementTimeoutMs);
+      dataVersion = await setSessionViewer(em, viewer, statementTimeoutMs, readDataVersion);
     } catch (error) {
       await em.rollback();
       restore();
       throw error;
     }
-    return new RequestTransaction(em, restore);
+    return new RequestTransaction(em, restore, dataVersion);
   }
 
   /**

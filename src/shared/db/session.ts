@@ -55,9 +55,13 @@ export function knexOf(em: EntityManager): Knex {
 /**
  * Sets the viewer for the rest of the current transaction, and bounds each statement's time (0: no
  * bound) so that a request the timeout gave up on does not keep the database busy: one statement.
+ * With `readDataVersion`, the same statement reads the committed data's version (the response
+ * cache's, see `data_version`) before the request reads any data, and returns it.
  */
-export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0): Promise<void> {
-  await em.execute(SESSION_VIEWER_SQL.replace(/\$\d/g, '?'), sessionViewerParams(viewer, statementTimeoutMs));
+export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0, readDataVersion = false): Promise<bigint | undefined> {
+  const sql = SESSION_VIEWER_SQL.replace(/\$\d/g, '?') + (readDataVersion ? ', (select sum(n) from data_version)::text as data_version' : '');
+  const [row] = await em.execute<{ data_version?: string }[]>(sql, sessionViewerParams(viewer, statementTimeoutMs));
+  return readDataVersion ? BigInt(row.data_version!) : undefined;
 }
 
 /**

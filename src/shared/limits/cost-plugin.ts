@@ -87,7 +87,7 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
             });
           }
           charged = true;
-          contextValue.limits.cost = report(requested, requested, status);
+          contextValue.limits.cost = costReport(requested, requested, status);
         },
 
         async executionDidStart() {
@@ -109,7 +109,7 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
             if (taken.ok) spent = 1;
             else refuseOverBudget(response, taken.retryAfterSeconds);
           }
-          const cost = report(requested, spent, status ?? buckets.lastSeen(key));
+          const cost = costReport(requested, spent, status ?? buckets.lastSeen(key));
           contextValue.limits.cost = cost;
           if (response.body.kind === 'single') {
             response.body.singleResult.extensions = { ...response.body.singleResult.extensions, cost };
@@ -131,7 +131,8 @@ function refuseOverBudget(response: GraphQLResponse, retryAfter: number): void {
   else response.body = { kind: 'single', singleResult: { errors } };
 }
 
-function report(requested: number, actual: number, status: { remaining: number; resetAt: number }): CostReport {
+/** The cost report of an answer: what it was priced at, what it cost, and the bucket after it. */
+export function costReport(requested: number, actual: number, status: { remaining: number; resetAt: number }): CostReport {
   return { requested, actual, remaining: status.remaining, resetAt: new Date(status.resetAt).toISOString() };
 }
 
@@ -141,5 +142,5 @@ function report(requested: number, actual: number, status: { remaining: number; 
  * timeout answers at once, without a round trip to a shared store).
  */
 export function costSoFar(buckets: BudgetStore, limits: RequestLimits | undefined, fallbackKey: string): CostReport {
-  return limits?.cost ?? report(0, 0, buckets.lastSeen(limits?.clientKey ?? fallbackKey));
+  return limits?.cost ?? costReport(0, 0, buckets.lastSeen(limits?.clientKey ?? fallbackKey));
 }
