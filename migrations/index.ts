@@ -12,6 +12,7 @@ import { Migration20261130145412_rate_buckets } from './Migration20261130145412_
 import { Migration20261130145418_posts } from './Migration20261130145418_posts';
 import { Migration20261130145741_webhooks } from './Migration20261130145741_webhooks';
 import { Migration20261130151613_activity_retention } from './Migration20261130151613_activity_retention';
+import { Migration20261130164846_import_runs } from './Migration20261130164846_import_runs';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
@@ -26,4 +27,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130145418_posts', class: Migration20261130145418_posts },
   { name: 'Migration20261130145741_webhooks', class: Migration20261130145741_webhooks },
   { name: 'Migration20261130151613_activity_retention', class: Migration20261130151613_activity_retention },
+  { name: 'Migration20261130164846_import_runs', class: Migration20261130164846_import_runs },
 ];

@@ -25,6 +25,7 @@ import { Webhook, WebhookDelivery } from '../modules/webhook/webhook.entity';
 import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { RateBucket } from '../shared/limits/rate-bucket.entity';
+import { ImportRun } from '../modules/exchange/import-run.entity';
 
 /** Every entity MikroORM manages; the migration check compares these with `migrations/`. */
 export const entities = [
@@ -68,4 +69,5 @@ export const entities = [
   PostArea,
   Webhook,
   WebhookDelivery,
+  ImportRun,
 ];
