@@ -24,6 +24,7 @@ import { packageRoot } from '../shared/package-root';
 import { redactText } from '../shared/redact';
 import { MAX_VALID_DAYS } from '../modules/auth/tokens';
 import { recomputeInThread } from '../modules/overlap/recompute-thread';
+import { registerExchangeCommands } from './exchange.commands';
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
@@ -238,6 +239,8 @@ account
       }
     });
   });
+
+registerExchangeCommands(program, withMigratedDatabase);
 
 const token = program.command('token').description('Issue and revoke API tokens');
 

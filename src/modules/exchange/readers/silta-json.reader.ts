@@ -89,7 +89,7 @@ export async function* readSiltaJson(input: AsyncIterable<Buffer>, options: Read
       return problem(done.line, base, `Not valid JSON: ${(error as Error).message}`);
     }
     const problems: ImportProblem[] = recordSchemaProblems(kind, value, base).map((found) => ({ file, line: done.line, column: found.column, message: found.message }));
-    const origin = { file, line: done.line };
+    const origin = { file, line: done.line, path: base };
     if (problems.length > 0) return { kind: 'invalid', problems, origin };
     return { kind, record: value, origin } as ReadItem;
   }
