@@ -606,8 +606,8 @@ export class ImportWriter {
     await this.options.flush(em);
     // Parents once every programme of the batch has its key.
     let parentsChanged = false;
+    for (const { programme } of written) this.programmeIds.set(programme.code, programme.id);
     for (const { programme, record } of written) {
-      this.programmeIds.set(programme.code, programme.id);
       if (record.parentCode === undefined) continue;
       const parentId = record.parentCode ? await this.programmeId(em, record.parentCode) : null;
       if (pk(programme.parent, 'id') !== parentId) {
