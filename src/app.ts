@@ -24,6 +24,7 @@ import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
 import { feedRoutes } from './modules/feed/feed.routes';
 import type { WebhookContext } from './modules/webhook/webhook.service';
+import type { ImportContext } from './modules/exchange/import.mutations';
 import { corsMiddleware } from './web/cors';
 import { webRoutes } from './web/web.routes';
 import { startSubscriptionServer } from './web/subscriptions';
@@ -42,7 +43,7 @@ export interface App {
 }
 
 /** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
-type AppContext = Context & LimitsContext & WebhookContext;
+type AppContext = Context & LimitsContext & WebhookContext & ImportContext;
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -192,7 +193,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
       res.locals.limits = requestLimits;
-      return { ...context, limits: requestLimits, webhooks: config.webhooks };
+      return { ...context, limits: requestLimits, webhooks: config.webhooks, importMaxBytes: config.importMaxBytes };
     },
   });
   app.use(

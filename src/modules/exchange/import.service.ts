@@ -51,7 +51,7 @@ export interface ImportReport {
   importRunId: number | null;
 }
 
-export const ADMIN_PERMISSIONS: ImportPermissions = { programmes: true, programmeIds: null };
+export const ADMIN_PERMISSIONS: ImportPermissions = { programmes: true, programmeIds: null, organisationUpdates: true };
 
 export async function hashStream(input: Readable): Promise<string> {
   const hash = createHash('sha256');

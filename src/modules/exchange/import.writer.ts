@@ -46,6 +46,8 @@ export interface ImportPermissions {
   programmes: boolean;
   /** The programmes whose projects may be written; null: any. */
   programmeIds: ReadonlySet<number> | null;
+  /** Changing organisations already in the database; without it they are only matched (for references). */
+  organisationUpdates: boolean;
 }
 
 export interface WriteOptions {
@@ -411,7 +413,10 @@ export class ImportWriter {
         continue;
       }
       seenNames.set(nameKey, organisation?.id ?? -1);
-      if (organisation) {
+      if (organisation && !this.options.permissions.organisationUpdates) {
+        owners.set(organisation, row);
+        this.counts.organisation.unchanged++;
+      } else if (organisation) {
         const changed = this.applyOrganisation(em, organisation, record);
         owners.set(organisation, row);
         this.counts.organisation[(await changed) ? 'updated' : 'unchanged']++;
