@@ -219,6 +219,9 @@ export class ImportWriter {
     for await (const item of items) {
       if (item.kind === 'invalid') {
         this.report(item.problems);
+        // A JSON record's path names its list; a CSV row is a project.
+        const list = item.origin.path?.split('[', 1)[0];
+        this.counts[list === 'organisations' ? 'organisation' : list === 'programmes' ? 'programme' : 'project'].invalid++;
         continue;
       }
       if (item.kind === 'programme') {
