@@ -164,7 +164,8 @@ export class ImportMutationResolver {
     if (bytes.length > ctx.importMaxBytes) {
       return { report: null, userErrors: [userError(UserErrorCode.INVALID_VALUE, 'input.content', `The file is larger than ${ctx.importMaxBytes} bytes (IMPORT_MAX_BYTES); use silta import on the server`)] };
     }
-    const fileName = input.fileName.trim().slice(0, 500) || 'upload';
+    // Control characters (NUL above all) cannot be stored, and have no business in a file name.
+    const fileName = input.fileName.replace(/[\p{Cc}\p{Cf}]/gu, '').trim().slice(0, 500) || 'upload';
     const request: ImportRequest = {
       open: () => Readable.from([bytes]),
       fileName,
