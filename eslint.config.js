@@ -193,8 +193,8 @@ module.exports = tseslint.config(
             suffixes: ['Connection', 'Edge', 'Payload', 'PageInfo', 'Totals'],
             // The analysts' summaries (src/modules/summary) are computed too.
             // So are a finding's signals (parts of its stored JSON), the overlap counts, and a plain date range,
-            // and a webhook's filter (part of the hook).
-            types: ['UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary', 'OverlapSignal', 'OverlapKindSummary', 'DateRange', 'WebhookFilter', 'OrganisationMatch', 'PostMatch'],
+            // and a webhook's filter (part of the hook), and an import's report (the import record is not in the schema).
+            types: ['ImportReport', 'ImportCounts', 'ImportKindCounts', 'ImportProblem', 'ImportNearDuplicate', 'UserError', 'Viewer', 'ProgrammeYearFunding', 'SourceYearFunding', 'CeilingYearUsage', 'ThemeSummary', 'OverlapSignal', 'OverlapKindSummary', 'DateRange', 'WebhookFilter', 'OrganisationMatch', 'PostMatch'],
           },
         },
       ],

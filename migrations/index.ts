@@ -13,6 +13,7 @@ import { Migration20261130145418_posts } from './Migration20261130145418_posts';
 import { Migration20261130145741_webhooks } from './Migration20261130145741_webhooks';
 import { Migration20261130151613_activity_retention } from './Migration20261130151613_activity_retention';
 import { Migration20261130164702_response_cache_version } from './Migration20261130164702_response_cache_version';
+import { Migration20261130164846_import_runs } from './Migration20261130164846_import_runs';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
@@ -28,4 +29,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130145741_webhooks', class: Migration20261130145741_webhooks },
   { name: 'Migration20261130151613_activity_retention', class: Migration20261130151613_activity_retention },
   { name: 'Migration20261130164702_response_cache_version', class: Migration20261130164702_response_cache_version },
+  { name: 'Migration20261130164846_import_runs', class: Migration20261130164846_import_runs },
 ];

@@ -26,6 +26,7 @@ import { ResponseCache, type ResponseCacheContext } from './shared/response-cach
 import { READ_DATA_VERSION } from './shared/response-cache/version-reader';
 import { feedRoutes } from './modules/feed/feed.routes';
 import type { WebhookContext } from './modules/webhook/webhook.service';
+import type { ImportContext } from './modules/exchange/import.mutations';
 import { corsMiddleware } from './web/cors';
 import { webRoutes } from './web/web.routes';
 import { startSubscriptionServer } from './web/subscriptions';
@@ -44,7 +45,7 @@ export interface App {
 }
 
 /** What Apollo's resolvers and plugins get: the request context plus the abuse-limit state. */
-type AppContext = Context & LimitsContext & WebhookContext & ResponseCacheContext;
+type AppContext = Context & LimitsContext & WebhookContext & ResponseCacheContext & ImportContext;
 
 const CLIENT_REQUEST_ID = /^[A-Za-z0-9._-]{1,100}$/;
 
@@ -215,7 +216,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };
       res.locals.limits = requestLimits;
-      return { ...context, limits: requestLimits, webhooks: config.webhooks, responseCache };
+      return { ...context, limits: requestLimits, webhooks: config.webhooks, responseCache, importMaxBytes: config.importMaxBytes };
     },
   });
   app.use(

@@ -19,6 +19,7 @@ describe('loadConfig', () => {
       oidc: undefined,
       introspection: true,
       trustProxyHops: 0,
+      importMaxBytes: 10 * 1024 * 1024,
       limits: {
         maxDepth: 12,
         maxAliases: 30,

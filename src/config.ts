@@ -40,6 +40,11 @@ export interface Config {
   cors: CorsConfig;
   webhooks: WebhookConfig;
   feeds: FeedConfig;
+  /**
+   * Largest file the importProjects mutation accepts (IMPORT_MAX_BYTES); bigger ones go through `silta
+   * import`. The request body limit (MAX_BODY_BYTES) applies first: raise both for bigger uploads.
+   */
+  importMaxBytes: number;
 }
 
 /** Webhook deliveries (docs/configuration.md, "Webhooks"; docs/security.md on SSRF). */
@@ -292,5 +297,6 @@ export function loadConfig(env: Env = process.env): Config {
     cors: cors(env),
     webhooks: webhooks(env),
     feeds: feeds(env),
+    importMaxBytes: integer(env, 'IMPORT_MAX_BYTES', 10 * 1024 * 1024, 1024, 256 * 1024 * 1024),
   };
 }

@@ -1,3 +1,4 @@
+import { ImportMutationResolver } from './modules/exchange/import.mutations';
 import { createPubSub } from '@graphql-yoga/subscription';
 import { ActivityResolver } from './modules/activity/activity.resolver';
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from 'graphql';
@@ -85,6 +86,7 @@ export const resolvers = [
   WebhookResolver,
   WebhookDeliveryResolver,
   WebhookMutationResolver,
+  ImportMutationResolver,
 ] as const;
 
 let built: Promise<GraphQLSchema> | undefined;

@@ -111,7 +111,7 @@ function addCommonOptions(command: Command): Command {
  * formats (`export json`) can add their subcommands to it.
  */
 export function registerExportCommands(program: Command): Command {
-  const group = program.command('export').description('Export public data in open standards (EU list of operations, 360Giving)');
+  const group = program.command('export').description("Export data: what the public may see in open standards (EU list of operations, 360Giving), or a full dump in Silta's JSON format");
 
   addCommonOptions(
     group

@@ -29,6 +29,7 @@ import { recomputeInThread } from '../modules/overlap/recompute-thread';
 import { registerCheckCommand } from './check.command';
 import { registerExportCommands } from './export.commands';
 import { startProgress } from './progress';
+import { registerExchangeCommands } from './exchange.commands';
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
@@ -254,6 +255,9 @@ account
     });
   });
 
+registerCheckCommand(program);
+registerExchangeCommands(program, registerExportCommands(program), withMigratedDatabase);
+
 const token = program.command('token').description('Issue and revoke API tokens');
 
 token
@@ -286,8 +290,6 @@ token
     if (!revoked) process.exitCode = 1;
   });
 
-registerCheckCommand(program);
-registerExportCommands(program);
 
 program
   .command('schema:print')

@@ -16,8 +16,8 @@ import type { Logger } from 'pino';
 const READ_ONLY_TABLES = ['mikro_orm_migrations', 'data_version', 'postal_area', 'municipality', 'reference_dataset', 'overlap', 'overlap_term', 'activity_event', 'activity_retention', 'webhook_delivery'];
 /** The overlap engine's own state, and the shared cost budgets (reached only through the silta_budget_* functions). */
 const NO_ACCESS_TABLES = ['overlap_dirty', 'overlap_state', 'rate_bucket'];
-/** Append-only (the trigger refuses the rest anyway, for every role). */
-const INSERT_ONLY_TABLES = ['audit_event'];
+/** Append-only (audit_event: the trigger refuses the rest anyway, for every role; import_run: the record of what was imported). */
+const INSERT_ONLY_TABLES = ['audit_event', 'import_run'];
 
 export class AppRoleError extends Error {}
 

@@ -26,6 +26,7 @@ import { IdempotencyRecord } from '../modules/auth/idempotency-record.entity';
 import { BaseEntity } from '../shared/base.entity';
 import { RateBucket } from '../shared/limits/rate-bucket.entity';
 import { DataVersion } from '../shared/response-cache/data-version.entity';
+import { ImportRun } from '../modules/exchange/import-run.entity';
 
 /** Every entity MikroORM manages; the migration check compares these with `migrations/`. */
 export const entities = [
@@ -70,4 +71,5 @@ export const entities = [
   PostArea,
   Webhook,
   WebhookDelivery,
+  ImportRun,
 ];

@@ -84,6 +84,32 @@ type Fixture = Awaited<ReturnType<typeof fixture>>;
 
 /** Mutation name → how to make it remove rows. */
 const CASES: Record<string, (f: Fixture) => RemovalCase> = {
+  importProjects: (f) => ({
+    inputType: 'ImportProjectsInput',
+    input: {
+      fileName: 'audit.json',
+      content: JSON.stringify({
+        format: 'silta/1',
+        projects: [{ code: f.project.code, programmeCode: f.programme.code, title: f.project.title, status: f.project.status, themeCodes: ['CULTURE'], postalCodes: ['70110'] }],
+      }),
+    },
+    removed: [
+      {
+        entityType: 'ProjectTheme',
+        select: `select * from project_theme where project_id = ? and theme_id = (select id from theme where code = 'COMMUNITY')`,
+        params: [f.project.id],
+        before: (row) => ({ project: row.project_id, theme: row.theme_id }),
+        key: (row) => `${row.project_id}~~~${row.theme_id}`,
+      },
+      {
+        entityType: 'ProjectLocation',
+        select: `select * from project_location where project_id = ? and postal_code = '70100'`,
+        params: [f.project.id],
+        before: (row) => ({ project: row.project_id, postalArea: row.postal_code }),
+        key: (row) => `${row.project_id}~~~${row.postal_code}`,
+      },
+    ],
+  }),
   updatePost: (f) => ({
     inputType: 'UpdatePostInput',
     input: { id: toGlobalId('Post', f.post.id as number), themes: ['CULTURE'], areas: ['70110'] },

@@ -115,6 +115,10 @@ export interface SiltaDocument {
 export interface RecordOrigin {
   file: string;
   line: number;
+  /** Where the record sits in a JSON file (`projects[3]`): the writer's problems name `projects[3].plannedEnd`. */
+  path?: string;
+  /** A CSV row's header for each record field it filled (`plannedStart` → `Aloituspäivä`), for the writer's problems. */
+  columns?: Partial<Record<string, string>>;
 }
 
 /** A problem with one input row or record, as the import report lists it. */
