@@ -1,9 +1,11 @@
 import type { GraphQLResponse, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import { TypeInfo, visit, visitWithTypeInfo, valueFromASTUntyped, BREAK, type DocumentNode, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { BudgetStore } from '../limits/budget-store';
 import { clientKey, costReport, type CostReport, type RequestLimits } from '../limits/cost-plugin';
 import { timedOut } from '../limits/request-timeout';
+import { parseGlobalId } from '../relay/global-id';
 import { VersionReader } from './version-reader';
 
 /** Whether an answer came from the cache (`hit`) or was computed (`miss`); absent when the cache was not asked. */
@@ -21,6 +23,34 @@ const BODY_FIELDS = new Set(['query', 'operationName', 'variables', 'extensions'
  * horizon), which moves when a transaction ends without writing anything the data version counts.
  */
 const UNCACHEABLE_TYPES = /^Activity(Connection|Edge|Event)$/;
+
+/**
+ * Whether the document selects a field of an uncacheable type (through fragments and inline
+ * fragments too). Read from the document before execution, not with a `willResolveField` hook,
+ * which would make Apollo wrap every field resolver of the schema for every request.
+ */
+function selectsUncacheableType(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): boolean {
+  const typeInfo = new TypeInfo(schema);
+  let found = false;
+  visit(
+    document,
+    visitWithTypeInfo(typeInfo, {
+      Field(field) {
+        const parent = typeInfo.getParentType();
+        // A field of an uncacheable type, or `node(id:)` / `nodes(ids:)` asked for one by its ID
+        // (whose answer may be just `{ id }`, selecting nothing of the type itself).
+        const asked = parent === schema.getQueryType() ? (field.arguments ?? []).flatMap((argument) => [valueFromASTUntyped(argument.value, variables)].flat()) : [];
+        const asksForOne = asked.some((value) => typeof value === 'string' && UNCACHEABLE_TYPES.test(parseGlobalId(value)?.type ?? ''));
+        if ((parent && UNCACHEABLE_TYPES.test(parent.name)) || asksForOne) {
+          found = true;
+          return BREAK;
+        }
+        return undefined;
+      },
+    }),
+  );
+  return found;
+}
 
 interface Entry {
   version: bigint;
@@ -177,15 +207,8 @@ export class ResponseCache {
         const candidate = contextValue.responseCache;
         if (!candidate) return;
         return {
-          async didResolveOperation({ operation }) {
-            if (operation?.operation !== 'query') candidate.storable = false;
-          },
-          async executionDidStart() {
-            return {
-              willResolveField({ info }) {
-                if (candidate.storable && UNCACHEABLE_TYPES.test(info.parentType.name)) candidate.storable = false;
-              },
-            };
+          async didResolveOperation({ operation, document, schema, request }) {
+            if (operation?.operation !== 'query' || selectsUncacheableType(schema, document, request.variables)) candidate.storable = false;
           },
           async willSendResponse({ response }) {
             candidate.response = response;

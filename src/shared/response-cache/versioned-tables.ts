@@ -9,6 +9,8 @@ export const UNVERSIONED_TABLES = [
   'api_token',
   'data_version',
   'idempotency_record',
+  // The record of imports: no query shows it; the rows an import writes bump the version themselves.
+  'import_run',
   'mikro_orm_migrations',
   'overlap',
   'overlap_dirty',
