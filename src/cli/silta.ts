@@ -93,6 +93,14 @@ function withMigratedDatabase<T>(fn: (em: EntityManager) => Promise<T>): Promise
   }, 'warn');
 }
 
+/** Migrated, with the reference data (postal areas, municipalities, vocabularies) an import checks rows against. */
+function withPreparedDatabase<T>(fn: (em: EntityManager) => Promise<T>): Promise<T> {
+  return withDatabase(async (db, logger) => {
+    await prepareDatabase(db, { seed: 'none' }, logger);
+    return fn(db.orm.em.fork());
+  }, 'warn');
+}
+
 program
   .command('start')
   .description('Serve the GraphQL API (applies migrations, loads reference and demo data first)')
@@ -256,7 +264,7 @@ account
   });
 
 registerCheckCommand(program);
-registerExchangeCommands(program, registerExportCommands(program), withMigratedDatabase);
+registerExchangeCommands(program, registerExportCommands(program), withPreparedDatabase);
 
 const token = program.command('token').description('Issue and revoke API tokens');
 
