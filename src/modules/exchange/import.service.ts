@@ -154,7 +154,9 @@ export function formatReport(report: ImportReport): string {
   }
   for (const [kind, counts] of Object.entries(report.counts)) {
     if (counts.created + counts.updated + counts.unchanged + counts.invalid === 0) continue;
-    lines.push(`${`${kind}s:`.padEnd(15)} ${counts.created} created, ${counts.updated} updated, ${counts.unchanged} unchanged, ${counts.invalid} invalid`);
+    // Nothing was written when the import was refused or a dry run: the counts are what it would do.
+    const [created, updated] = report.committed ? ['created', 'updated'] : ['to create', 'to update'];
+    lines.push(`${`${kind}s:`.padEnd(15)} ${counts.created} ${created}, ${counts.updated} ${updated}, ${counts.unchanged} unchanged, ${counts.invalid} invalid`);
   }
   const total = Object.values(report.counts).reduce((sum, counts) => ({ created: sum.created + counts.created, updated: sum.updated + counts.updated }), { created: 0, updated: 0 });
   if (report.dryRun) lines.push(`Dry run: nothing written (${total.created} created, ${total.updated} updated if imported).`);
