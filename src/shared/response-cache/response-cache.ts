@@ -1,11 +1,10 @@
 import type { GraphQLResponse, ApolloServerPlugin, BaseContext } from '@apollo/server';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { TypeInfo, visit, visitWithTypeInfo, valueFromASTUntyped, BREAK, type DocumentNode, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, isObjectType, type GraphQLFieldResolver, type GraphQLSchema } from 'graphql';
 import { LRUCache } from 'lru-cache';
 import type { BudgetStore } from '../limits/budget-store';
 import { clientKey, costReport, type CostReport, type RequestLimits } from '../limits/cost-plugin';
 import { timedOut } from '../limits/request-timeout';
-import { parseGlobalId } from '../relay/global-id';
 import { VersionReader } from './version-reader';
 
 /** Whether an answer came from the cache (`hit`) or was computed (`miss`); absent when the cache was not asked. */
@@ -23,34 +22,6 @@ const BODY_FIELDS = new Set(['query', 'operationName', 'variables', 'extensions'
  * horizon), which moves when a transaction ends without writing anything the data version counts.
  */
 const UNCACHEABLE_TYPES = /^Activity(Connection|Edge|Event)$/;
-
-/**
- * Whether the document selects a field of an uncacheable type (through fragments and inline
- * fragments too). Read from the document before execution, not with a `willResolveField` hook,
- * which would make Apollo wrap every field resolver of the schema for every request.
- */
-function selectsUncacheableType(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined): boolean {
-  const typeInfo = new TypeInfo(schema);
-  let found = false;
-  visit(
-    document,
-    visitWithTypeInfo(typeInfo, {
-      Field(field) {
-        const parent = typeInfo.getParentType();
-        // A field of an uncacheable type, or `node(id:)` / `nodes(ids:)` asked for one by its ID
-        // (whose answer may be just `{ id }`, selecting nothing of the type itself).
-        const asked = parent === schema.getQueryType() ? (field.arguments ?? []).flatMap((argument) => [valueFromASTUntyped(argument.value, variables)].flat()) : [];
-        const asksForOne = asked.some((value) => typeof value === 'string' && UNCACHEABLE_TYPES.test(parseGlobalId(value)?.type ?? ''));
-        if ((parent && UNCACHEABLE_TYPES.test(parent.name)) || asksForOne) {
-          found = true;
-          return BREAK;
-        }
-        return undefined;
-      },
-    }),
-  );
-  return found;
-}
 
 interface Entry {
   version: bigint;
@@ -203,12 +174,15 @@ export class ResponseCache {
   /** Marks mutations and subscriptions unstorable, and keeps hold of the response to store. */
   plugin<TContext extends ResponseCacheContext>(): ApolloServerPlugin<TContext> {
     return {
+      async serverWillStart({ schema }) {
+        markUncacheableFields(schema);
+      },
       async requestDidStart({ contextValue }) {
         const candidate = contextValue.responseCache;
         if (!candidate) return;
         return {
-          async didResolveOperation({ operation, document, schema, request }) {
-            if (operation?.operation !== 'query' || selectsUncacheableType(schema, document, request.variables)) candidate.storable = false;
+          async didResolveOperation({ operation }) {
+            if (operation?.operation !== 'query') candidate.storable = false;
           },
           async willSendResponse({ response }) {
             candidate.response = response;
@@ -216,5 +190,27 @@ export class ResponseCache {
         };
       },
     };
+  }
+}
+
+const MARKED = Symbol('marks the answer uncacheable');
+
+/**
+ * Makes the fields of UNCACHEABLE_TYPES mark the answer that resolves them unstorable. Only those
+ * fields' resolvers are wrapped: a plugin's willResolveField would make Apollo wrap every field of
+ * the schema, a cost on every answer (test/integration/read-path.test.ts guards against it).
+ */
+function markUncacheableFields(schema: GraphQLSchema): void {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isObjectType(type) || !UNCACHEABLE_TYPES.test(type.name)) continue;
+    for (const field of Object.values(type.getFields())) {
+      if (MARKED in field) continue;
+      const resolve: GraphQLFieldResolver<unknown, ResponseCacheContext> = field.resolve ?? defaultFieldResolver;
+      field.resolve = (source, args, context: ResponseCacheContext, info) => {
+        if (context.responseCache) context.responseCache.storable = false;
+        return resolve(source, args, context, info);
+      };
+      Object.defineProperty(field, MARKED, { value: true });
+    }
   }
 }
