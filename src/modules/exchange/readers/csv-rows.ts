@@ -224,6 +224,10 @@ export function readSiltaRow(row: Row): RowRecords | null {
   for (const field of ['themeCodes', 'targetGroupCodes', 'postalCodes'] as const) {
     if (row.column(field) !== null) project[field] = splitList(row.text(field) ?? '');
   }
+  // Vocabulary codes are upper case with underscores (YOUTH_PARTICIPATION); a spreadsheet may not be.
+  for (const field of ['themeCodes', 'targetGroupCodes'] as const) {
+    if (project[field]) project[field] = project[field].map((code) => code.trim().toUpperCase().replace(/[\s-]+/g, '_'));
+  }
   const place = { postalCodes: [] as string[], municipalityCodes: [] as string[] };
   for (const postalCode of project.postalCodes ?? []) {
     const municipality = row.settings.context.municipalityOfPostalCode.get(postalCode);

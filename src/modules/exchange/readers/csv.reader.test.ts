@@ -29,7 +29,7 @@ describe("Silta's own CSV", () => {
           purpose: 'Ruokaa yhdessä.\nToinen rivi tarkoitusta.',
           plannedStart: '2019-01-01',
           plannedEnd: '2020-06-30',
-          themeCodes: ['community', 'food'],
+          themeCodes: ['COMMUNITY', 'LOCAL_FOOD'],
           postalCodes: ['70100', '70780'],
           fundingLines: [
             { source: 'ESR', planned: '12000.00', granted: '10000.00', decisionDate: '2018-12-15' },

@@ -183,13 +183,14 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
         continue;
       }
       projectLines.set(records.project.code, line);
+      const columns = recordColumns(header);
       for (const organisation of records.organisations) {
         const key = organisation.businessId ?? organisation.key ?? JSON.stringify(organisation.externalIds);
         if (organisationsSeen.has(key)) continue;
         organisationsSeen.add(key);
-        yield { kind: 'organisation', record: organisation, origin: { file, line } };
+        yield { kind: 'organisation', record: organisation, origin: { file, line, columns: columns.organisation } };
       }
-      yield { kind: 'project', record: records.project, origin: { file, line } };
+      yield { kind: 'project', record: records.project, origin: { file, line, columns: columns.project } };
     }
   } finally {
     source.destroy();
@@ -206,4 +207,27 @@ function dedupe(problems: ImportProblem[]): ImportProblem[] {
     seen.add(key);
     return true;
   });
+}
+
+/**
+ * For the writer's problems (a name already taken, an unknown organisation, …): the file's header of
+ * each record field a row filled, so the report names the column the user can fix.
+ */
+function recordColumns(header: { fields: Map<string, { header: string }> }): { project: Record<string, string>; organisation: Record<string, string> } {
+  const of = (...fields: string[]): string | undefined => fields.map((field) => header.fields.get(field)?.header).find((found) => found !== undefined);
+  const project: Record<string, string> = {};
+  for (const [field, { header: name }] of header.fields) project[field] = name;
+  const pick = (target: Record<string, string>, field: string, ...from: string[]): void => {
+    const name = of(...from);
+    if (name !== undefined) target[field] = name;
+  };
+  pick(project, 'code', 'code', 'operationCode', 'hyrraNumber');
+  pick(project, 'title', 'title', 'operationName', 'project');
+  pick(project, 'participations', 'partnerBusinessIds', 'leadBusinessId', 'beneficiaryId', 'businessId');
+  pick(project, 'postalCodes', 'postalCodes', 'postalCode', 'place', 'location');
+  const organisation: Record<string, string> = {};
+  pick(organisation, 'name', 'leadName', 'beneficiaryName', 'applicant');
+  pick(organisation, 'businessId', 'leadBusinessId', 'beneficiaryId', 'businessId');
+  pick(organisation, 'type', 'leadType');
+  return { project, organisation };
 }
