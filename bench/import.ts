@@ -1,11 +1,11 @@
 import 'reflect-metadata';
 import { spawn } from 'node:child_process';
 import { createWriteStream } from 'node:fs';
-import { chmod, mkdtemp, readFile, rm, stat } from 'node:fs/promises';
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { once } from 'node:events';
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import { loadConfig } from '../src/config';
 import { ensureDatabase, withDatabaseName } from '../src/db/database-url';
 import { EmbeddedPostgres } from '../src/db/embedded-postgres';
@@ -24,8 +24,14 @@ const CLI = path.join(packageRoot, 'dist', 'src', 'cli', 'silta.js');
 const PEAK_RSS_PRELOAD = path.join(__dirname, 'peak-rss.js');
 const TARGETS = { seconds: 60, peakRssMb: 300 };
 
-/** The formats the generator can write; the CSV formats join when their readers do. */
-export type BenchFormat = 'silta-json';
+/**
+ * The formats the generator can write: an EU list of operations CSV (the realistic register import,
+ * the default) or Silta JSON.
+ */
+export type BenchFormat = 'eu-operations' | 'silta-json';
+export const BENCH_FORMATS: BenchFormat[] = ['eu-operations', 'silta-json'];
+const BENCH_PROGRAMME = 'BENCH-KAKE-2024';
+const EU_HEADER = 'Operation code,Operation name,Beneficiary name,Beneficiary ID,Purpose of the operation and its expected or actual achievements,Start date,End date,Total cost,Fund,Specific objective,EU co-financing rate,Postal code,Country,Type of intervention';
 
 const POSTAL_CODES = ['70100', '70110', '70200', '70300', '70600', '70780', '71800', '73100'];
 const THEMES = ['COMMUNITY', 'CULTURE', 'YOUTH_PARTICIPATION', 'EMPLOYMENT'];
@@ -72,13 +78,35 @@ export function* benchRecords(rows: number): Generator<{ list: 'programmes' | 'o
   }
 }
 
+/** The programme alone, as Silta JSON: a list of operations names no programme, so it is imported first. */
+export async function writeBenchProgramme(file: string): Promise<void> {
+  const [programme] = benchRecords(0);
+  await writeFile(file, JSON.stringify({ format: 'silta/1', programmes: [programme.record] }));
+}
+
+/** The same projects as an EU list of operations (English Article 49(3) headers, one row per project). */
+function* euOperationRows(rows: number): Generator<string> {
+  const organisations = Math.max(1, Math.floor(rows / 4));
+  yield `${EU_HEADER}\n`;
+  for (let i = 0; i < rows; i++) {
+    const year = 2024 + (i % 5);
+    const organisation = i % organisations;
+    yield `BENCH-${String(i).padStart(6, '0')},Benchmark-hanke ${i}: asukastoiminta ja nuorten osallisuus,Benchmark-yhdistys ${organisation} ry,${businessIdOf(organisation)},"Hanke ${i} kokoaa asukkaat, yhdistykset ja kaupungin palvelut yhteen.",${year}-01-01,${year + 1}-12-31,${10_000 + (i % 90_000)}.00,ESF+,ESO4.11,60 %,${POSTAL_CODES[organisation % POSTAL_CODES.length]},FI,152\n`;
+  }
+}
+
 /** Writes the benchmark file in `format`, streaming (backpressure respected). */
 export async function writeBenchFile(file: string, rows: number, format: BenchFormat): Promise<void> {
-  if (format !== 'silta-json') throw new Error(`No generator for ${String(format)} yet`);
   const out = createWriteStream(file);
   const write = async (text: string): Promise<void> => {
     if (!out.write(text)) await once(out, 'drain');
   };
+  if (format === 'eu-operations') {
+    for (const row of euOperationRows(rows)) await write(row);
+    out.end();
+    await once(out, 'finish');
+    return;
+  }
   await write('{"format":"silta/1"');
   let list: string | null = null;
   for (const { list: next, record } of benchRecords(rows)) {
@@ -114,8 +142,9 @@ async function runCli(args: string[], env: NodeJS.ProcessEnv, workDir: string): 
   return { stdout, ms, peakRssMb: Number.isFinite(peakKb) ? Math.round(peakKb / 1024) : null };
 }
 
-async function importOnce(file: string, env: NodeJS.ProcessEnv, workDir: string): Promise<Run> {
-  const { stdout, ms, peakRssMb } = await runCli(['import', file, '--json'], env, workDir);
+async function importOnce(file: string, format: BenchFormat, env: NodeJS.ProcessEnv, workDir: string): Promise<Run> {
+  const programme = format === 'eu-operations' ? ['--programme', BENCH_PROGRAMME] : [];
+  const { stdout, ms, peakRssMb } = await runCli(['import', file, '--json', ...programme], env, workDir);
   return { ms, peakRssMb, report: JSON.parse(stdout.trim().split('\n').at(-1)!) as Run['report'] };
 }
 
@@ -130,9 +159,10 @@ async function main(): Promise<void> {
       if (!Number.isSafeInteger(value) || value < 1) throw new InvalidArgumentError('Expected a positive whole number.');
       return value;
     }, 100_000)
+    .addOption(new Option('--format <format>', 'the file format').choices(BENCH_FORMATS).default('eu-operations'))
     .option('--json', 'print the result as JSON')
     .parse();
-  const options = program.opts<{ rows: number; json?: boolean }>();
+  const options = program.opts<{ rows: number; format: BenchFormat; json?: boolean }>();
   const config = loadConfig();
   const logger = createLogger('warn');
   const workDir = await mkdtemp(path.join(os.tmpdir(), 'silta-bench-import-'));
@@ -148,16 +178,22 @@ async function main(): Promise<void> {
     await ensureDatabase(serverUrl, database, logger);
     const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: withDatabaseName(serverUrl, database), LOG_LEVEL: 'warn' };
     delete env.DATABASE_APP_URL;
-    const file = path.join(workDir, `bench-${options.rows}.json`);
+    const file = path.join(workDir, `bench-${options.rows}.${options.format === 'silta-json' ? 'json' : 'csv'}`);
     const generated = performance.now();
-    await writeBenchFile(file, options.rows, 'silta-json');
+    await writeBenchFile(file, options.rows, options.format);
     const generateMs = performance.now() - generated;
     const bytes = (await stat(file)).size;
     await runCli(['seed', '--no-demo'], env, workDir);
-    const first = await importOnce(file, env, workDir);
-    const second = await importOnce(file, env, workDir);
+    if (options.format === 'eu-operations') {
+      const programmeFile = path.join(workDir, 'bench-programme.json');
+      await writeBenchProgramme(programmeFile);
+      await runCli(['import', programmeFile, '--json'], env, workDir);
+    }
+    const first = await importOnce(file, options.format, env, workDir);
+    const second = await importOnce(file, options.format, env, workDir);
     const result = {
       rows: options.rows,
+      format: options.format,
       fileMb: Math.round(bytes / 1024 / 1024),
       generateSeconds: Number((generateMs / 1000).toFixed(1)),
       database: embedded ? 'embedded' : 'DATABASE_URL',
@@ -168,7 +204,8 @@ async function main(): Promise<void> {
     const ok = result.first.seconds < TARGETS.seconds && (result.first.peakRssMb ?? 0) < TARGETS.peakRssMb && result.second.created === 0 && result.second.updated === 0;
     if (options.json) console.log(JSON.stringify({ ...result, targets: TARGETS, ok }));
     else {
-      console.log(`Import benchmark: ${options.rows} projects (${result.fileMb} MB of Silta JSON, ${Math.max(1, Math.floor(options.rows / 4))} organisations), ${result.database} PostgreSQL, ${result.cores} cores`);
+      const formatName = options.format === 'silta-json' ? 'Silta JSON' : 'EU list of operations CSV';
+      console.log(`Import benchmark: ${options.rows} projects (${result.fileMb} MB of ${formatName}, ${Math.max(1, Math.floor(options.rows / 4))} organisations), ${result.database} PostgreSQL, ${result.cores} cores`);
       console.log(`  first import:  ${result.first.seconds} s, ${result.first.rowsPerSecond} rows/s, peak RSS ${result.first.peakRssMb} MB — ${result.first.created} created, ${result.first.updated} updated, ${result.first.problems} problems`);
       console.log(`  second import: ${result.second.seconds} s, ${result.second.rowsPerSecond} rows/s, peak RSS ${result.second.peakRssMb} MB — ${result.second.created} created, ${result.second.updated} updated, ${result.second.unchanged} unchanged`);
       console.log(`  targets: < ${TARGETS.seconds} s and < ${TARGETS.peakRssMb} MB; second run 0 created, 0 updated: ${ok ? 'met' : 'NOT met'}`);

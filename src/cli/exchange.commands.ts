@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { Option, type Command } from 'commander';
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account } from '../modules/auth/account.entity';
+import { startProgress } from './progress';
 import { exportSiltaJson } from '../modules/exchange/export.service';
 import { ADMIN_PERMISSIONS, formatReport, importFile, type ImportActor, type ImportReport } from '../modules/exchange/import.service';
 import type { ImportFormat } from '../modules/exchange/readers';
@@ -19,6 +20,7 @@ interface ImportOptions {
   skipInvalid?: boolean;
   dryRun?: boolean;
   json?: boolean;
+  quiet?: boolean;
   format?: ImportFormat;
   mapping?: string;
   as?: string;
@@ -52,17 +54,36 @@ export function registerExchangeCommands(program: Command, exporting: Command, w
     .option('--skip-invalid', 'write the valid rows and report the rest')
     .option('--dry-run', 'validate and report what would change; write nothing')
     .option('--json', 'print the report as JSON')
+    .option('--quiet', 'no progress bar')
     .addOption(new Option('--format <format>', 'read the file as this format instead of detecting it').choices(FORMATS))
     .option('--mapping <file>', 'column mapping file for EU lists of operations')
     .option('--as <email>', "the account the audit trail names (default: a system actor with the OS user's name)")
     .action(async (file: string, options: ImportOptions, command: Command) => {
       if (!existsSync(file) || !statSync(file).isFile()) command.error(`error: no file ${file}`, { exitCode: USAGE_ERROR });
       if (options.mapping && !existsSync(options.mapping)) command.error(`error: no mapping file ${options.mapping}`, { exitCode: USAGE_ERROR });
+      // Progress is the bytes read of the file, the rate its lines per second (a record a line in CSV).
+      // The first read only hashes the file, so it does not move the bar.
+      const progress = startProgress({ total: statSync(file).size, unit: 'bytes', rateUnit: 'lines', quiet: options.json || options.quiet });
+      let opened = 0;
       const report = await withDatabase(async (em) => {
         const actor = await actorFor(em, options.as);
         if (typeof actor === 'string') return actor;
         return importFile(em, {
-          open: () => createReadStream(file, { highWaterMark: 256 * 1024 }),
+          open: () => {
+            const stream = createReadStream(file, { highWaterMark: 256 * 1024 });
+            if (++opened === 1) return stream;
+            let lines = 0;
+            const counting = new Transform({
+              transform(chunk: Buffer, _encoding, done) {
+                for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+                progress.update(stream.bytesRead, lines);
+                done(null, chunk);
+              },
+            });
+            stream.on('error', (error) => counting.destroy(error));
+            counting.on('close', () => stream.destroy());
+            return stream.pipe(counting);
+          },
           fileName: file,
           format: options.format,
           programmeCode: options.programme,
@@ -72,7 +93,7 @@ export function registerExchangeCommands(program: Command, exporting: Command, w
           actor,
           permissions: ADMIN_PERMISSIONS,
         });
-      });
+      }).finally(() => progress.stop());
       if (typeof report === 'string') command.error(`error: ${report}`, { exitCode: USAGE_ERROR });
       else {
         printReport(report, options.json ?? false);

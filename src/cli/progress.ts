@@ -2,8 +2,11 @@ import { SingleBar, Presets } from 'cli-progress';
 
 /** What long commands report progress to; a no-op when no bar is shown. */
 export interface Progress {
-  /** Sets how far along the work is (absolute, in the unit of `total`). */
-  update(done: number): void;
+  /**
+   * Sets how far along the work is (absolute, in the unit of `total`); `counted` is what the rate
+   * counts when that differs (e.g. bytes done, lines counted).
+   */
+  update(done: number, counted?: number): void;
   /** Changes the total once it is known better. */
   setTotal(total: number): void;
   stop(): void;
@@ -15,6 +18,8 @@ export interface ProgressOptions {
   total: number;
   /** What is counted, e.g. "projects" or "rows". */
   unit: string;
+  /** What the rate counts when not `unit` (then `update` is given `counted`), e.g. "lines". */
+  rateUnit?: string;
   /** --json or --quiet: never a bar. */
   quiet?: boolean;
   /** The stream the bar draws on; stderr, so that stdout can carry data. */
@@ -32,7 +37,7 @@ export function startProgress(options: ProgressOptions): Progress {
   const bar = new SingleBar(
     {
       stream,
-      format: `{bar} {percentage}% | {value}/{total} ${options.unit} | {rate}/s | ETA {eta_formatted}`,
+      format: `{bar} {percentage}% | {value}/{total} ${options.unit} | {rate} ${options.rateUnit ?? options.unit}/s | ETA {eta_formatted}`,
       hideCursor: true,
       clearOnComplete: true,
       etaBuffer: 50,
@@ -42,7 +47,7 @@ export function startProgress(options: ProgressOptions): Progress {
   const started = Date.now();
   bar.start(options.total, 0, { rate: '0' });
   return {
-    update: (done) => bar.update(done, { rate: Math.round(done / Math.max((Date.now() - started) / 1000, 0.001)).toString() }),
+    update: (done, counted = done) => bar.update(done, { rate: Math.round(counted / Math.max((Date.now() - started) / 1000, 0.001)).toString() }),
     setTotal: (total) => bar.setTotal(total),
     stop: () => bar.stop(),
   };

@@ -9,19 +9,17 @@ import { loadConfig } from '../config';
 import { openDatabase, type Database } from '../db/database';
 import { ensureDatabase, withDatabaseName } from '../db/database-url';
 import { prepareDatabase } from '../db/prepare';
-import { writeGeneratedData } from '../db/generate/write';
 import { applyMigrations, createMigration, migrationProblems } from '../db/migrations';
-import { main } from '../main';
 import { createLogger } from '../shared/logger';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addCoordinator, addMembership, createAccount, issueToken, revokeToken } from '../modules/auth/account.service';
 import { AccountKind, GlobalRole, TokenScope } from '../modules/auth/auth.enums';
 import { Organisation } from '../modules/organisation/organisation.entity';
 import { Programme } from '../modules/programme/programme.entity';
-import { buildSiltaSchema, printSiltaSchema } from '../schema';
 import { packageRoot } from '../shared/package-root';
 import { redactText } from '../shared/redact';
 import { MAX_VALID_DAYS } from '../modules/auth/tokens';
@@ -30,6 +28,10 @@ import { registerCheckCommand } from './check.command';
 import { registerExportCommands } from './export.commands';
 import { startProgress } from './progress';
 import { registerExchangeCommands } from './exchange.commands';
+
+// The server, the GraphQL schema and the generator are loaded (require) only by the commands that use
+// them: `silta import` and the other short commands start without them (issue 11, memory).
+const load = createRequire(__filename);
 
 const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
@@ -105,6 +107,7 @@ program
   .command('start')
   .description('Serve the GraphQL API (applies migrations, loads reference and demo data first)')
   .action(async () => {
+    const { main } = load('../main') as typeof import('../main');
     await main();
   });
 
@@ -180,6 +183,7 @@ program
       await prepareDatabase(db, { seed: 'none' }, logger);
       const progress = startProgress({ total: options.projects, unit: 'projects', quiet: options.json || options.quiet });
       try {
+        const { writeGeneratedData } = load('../db/generate/write') as typeof import('../db/generate/write');
         return await writeGeneratedData(db.orm, { projects: options.projects, organisations, seed: options.seed }, (n) => progress.update(n));
       } finally {
         progress.stop();
@@ -303,6 +307,7 @@ program
   .command('schema:print')
   .description('Write schema.graphql from the code')
   .action(async () => {
+    const { buildSiltaSchema, printSiltaSchema } = load('../schema') as typeof import('../schema');
     const schema = printSiltaSchema(await buildSiltaSchema());
     writeFileSync(SCHEMA_FILE, schema);
     console.log(`Wrote ${SCHEMA_FILE}`);
@@ -312,6 +317,7 @@ program
   .command('schema:check')
   .description('Fail when schema.graphql differs from what the code generates')
   .action(async () => {
+    const { buildSiltaSchema, printSiltaSchema } = load('../schema') as typeof import('../schema');
     const expected = printSiltaSchema(await buildSiltaSchema());
     const actual = existsSync(SCHEMA_FILE) ? readFileSync(SCHEMA_FILE, 'utf8') : '';
     if (actual !== expected) {
