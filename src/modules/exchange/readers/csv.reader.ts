@@ -111,6 +111,7 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
 
   const settings: RowSettings = { file, context: options.context, programmeCode: options.programmeCode, today: options.today ?? todayInFinland() };
   let header: HeaderMap | null = null;
+  let columns: ReturnType<typeof recordColumns> = { project: {}, organisation: {} };
   let headerCount = 0;
   let lastEndLine = 0;
   const projectLines = new Map<string, number>();
@@ -157,6 +158,7 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
           parser.destroy();
           return;
         }
+        columns = recordColumns(header);
         continue;
       }
       // Rows of nothing but delimiters (cells Excel kept formatted below the data) are blank lines.
@@ -183,7 +185,6 @@ export async function* readCsv(input: AsyncIterable<Buffer>, options: ReadOption
         continue;
       }
       projectLines.set(records.project.code, line);
-      const columns = recordColumns(header);
       for (const organisation of records.organisations) {
         const key = organisation.businessId ?? organisation.key ?? JSON.stringify(organisation.externalIds);
         if (organisationsSeen.has(key)) continue;
