@@ -1,13 +1,14 @@
 import { execFile } from 'node:child_process';
-import { createReadStream, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { IsolationLevel } from '@mikro-orm/core';
 import { withDatabaseName } from '../../src/db/database-url';
 import { exportSiltaJson } from '../../src/modules/exchange/export.service';
-import { ADMIN_PERMISSIONS, importFile, type ImportReport, type ImportRequest } from '../../src/modules/exchange/import.service';
+import { importFile, type ImportReport, type ImportRequest } from '../../src/modules/exchange/import.service';
 import { packageRoot } from '../../src/shared/package-root';
 import { testEnv } from '../support/environment';
+import { importFixture, importRequest } from '../support/import';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -15,20 +16,8 @@ import { dataOf, startTestApp, type TestApp } from '../support/test-app';
  * exact reports, the database afterwards, the audit trail and the activity log. Every test that
  * writes gets a database of its own (cloned from the empty or demo template).
  */
-const FIXTURES = path.join(packageRoot, 'test/fixtures/import');
-const fixture = (name: string): string => path.join(FIXTURES, name);
-
-function request(file: string, options: Partial<ImportRequest> = {}): ImportRequest {
-  return {
-    open: () => createReadStream(file),
-    fileName: path.basename(file),
-    dryRun: false,
-    skipInvalid: false,
-    actor: { accountId: null, accountName: 'silta import (test)', tokenId: null, requestId: 'import-test', clientRequestId: null, operation: 'import' },
-    permissions: ADMIN_PERMISSIONS,
-    ...options,
-  };
-}
+const fixture = importFixture;
+const request = importRequest;
 
 function importInto(app: TestApp, file: string, options: Partial<ImportRequest> = {}): Promise<ImportReport> {
   return importFile(app.orm.em.fork(), request(file, options));

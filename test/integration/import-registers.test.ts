@@ -1,7 +1,5 @@
-import { createReadStream } from 'node:fs';
-import path from 'node:path';
-import { ADMIN_PERMISSIONS, importFile, type ImportRequest } from '../../src/modules/exchange/import.service';
-import { packageRoot } from '../../src/shared/package-root';
+import { importFile } from '../../src/modules/exchange/import.service';
+import { importFixture, importRequest } from '../support/import';
 import { startTestApp, type TestApp } from '../support/test-app';
 
 /**
@@ -9,19 +7,8 @@ import { startTestApp, type TestApp } from '../support/test-app';
  * operations) read by the CSV readers and written by the importer into the demo database: the
  * exact report, what lands in the database, and that a second import changes nothing.
  */
-const fixture = (name: string): string => path.join(packageRoot, 'test/fixtures/import', name);
-
-function request(file: string, options: Partial<ImportRequest> = {}): ImportRequest {
-  return {
-    open: () => createReadStream(file),
-    fileName: path.basename(file),
-    dryRun: false,
-    skipInvalid: false,
-    actor: { accountId: null, accountName: 'silta import (test)', tokenId: null, requestId: 'import-registers-test', clientRequestId: null, operation: 'import' },
-    permissions: ADMIN_PERMISSIONS,
-    ...options,
-  };
-}
+const fixture = importFixture;
+const request = importRequest;
 
 const TABLES = ['organisation', 'project', 'participation', 'funding_line', 'project_location', 'audit_event', 'activity_event'];
 
