@@ -42,6 +42,11 @@ const POOL_MAX = String(loadConfig({}).dbPoolMax);
 const CLI = path.join(packageRoot, 'dist/src/cli/silta.js');
 const COUNTER = path.join(packageRoot, 'dist/bench/portal/statement-counter.js');
 
+/** Clock ticks per second of /proc/<pid>/stat (USER_HZ, 100 on Linux). */
+const CLOCK_TICKS = 100;
+/** BENCH_ONLY=q1,q5: time only these queries (a development aid; neither README.md nor latest.json is written). */
+const ONLY = process.env.BENCH_ONLY?.split(',').map((id) => id.trim());
+
 const log = (message: string): void => console.error(`[bench] ${message}`);
 
 interface Server {
@@ -50,6 +55,8 @@ interface Server {
   child: ChildProcess;
   statements(): Promise<{ statements: number; control: number }>;
   peakRssMb(): Promise<number | null>;
+  /** CPU time (user + system) the server process has used so far, in ms; null off Linux. */
+  cpuMs(): Promise<number | null>;
   stop(): Promise<void>;
 }
 
@@ -106,6 +113,12 @@ async function startServer(target: Target, script: string[], env: NodeJS.Process
       const status = await readFile(`/proc/${child.pid}/status`, 'utf8').catch(() => '');
       const kb = /VmHWM:\s+(\d+) kB/.exec(status)?.[1];
       return kb ? Number(kb) / 1024 : null;
+    },
+    async cpuMs() {
+      // /proc/<pid>/stat: fields 14 and 15 (utime, stime) in clock ticks; the name (field 2) may hold spaces.
+      const stat = await readFile(`/proc/${child.pid}/stat`, 'utf8').catch(() => '');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return fields.length > 13 ? ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS : null;
     },
     async stop() {
       if (exited) return;
@@ -199,7 +212,9 @@ async function measure(servers: Server[], queries: PortalQuery[], partnerToken: 
       const counted = await statementsPerRequest(server, query, partnerToken);
       await load(server, query, partnerToken, 10, WARMUP_SECONDS);
       for (const connections of CONCURRENCY) {
+        const cpuBefore = await server.cpuMs();
         const result = await load(server, query, partnerToken, connections, SECONDS);
+        const cpuAfter = await server.cpuMs();
         const m: Measurement = {
           query: query.id,
           title: titleOf(query),
@@ -212,9 +227,12 @@ async function measure(servers: Server[], queries: PortalQuery[], partnerToken: 
           statements: counted.statements,
           controlStatements: counted.control,
           failed: result.errors + result.non2xx + result.timeouts,
+          cpuMsPerRequest: cpuBefore == null || cpuAfter == null || !result.requests.total ? null : (cpuAfter - cpuBefore) / result.requests.total,
         };
         results.push(m);
-        log(`${query.id} c=${connections} ${server.target}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.statements} SQL/req`);
+        log(
+          `${query.id} c=${connections} ${server.target}: ${m.requestsPerSecond.toFixed(0)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms, ${m.statements} SQL/req, ${m.cpuMsPerRequest?.toFixed(2)} CPU ms/req`,
+        );
       }
     }
   }
@@ -328,10 +346,11 @@ async function main(): Promise<void> {
       ),
     );
 
-    const queries = portalQueries(params);
+    const allQueries = portalQueries(params);
+    const queries = allQueries.filter((q) => !ONLY || ONLY.includes(q.id));
     const page10 = projectPage('q1@10', 'page of 10', 10, true);
     log('checking that Silta, PostGraphile and the floor return the same data');
-    const answers = await verify(servers, [...queries, page10], partner.token);
+    const answers = await verify(servers, [...allQueries, page10], partner.token);
     const q6 = answers.get('q6') as { status: string }[];
     if (!q6.some((row) => row.status === 'DRAFT')) throw new Error('q6: the partner sees no draft on its page; the visibility rules are not exercised');
     if (isDeepStrictEqual(answers.get('q1'), q6)) throw new Error('q6: the partner sees what anonymous readers see');
@@ -377,8 +396,8 @@ async function main(): Promise<void> {
       .map(([table, n]) => `${n} ${table}`)
       .join(', ')}. ${SECONDS} s per query, concurrency and target after a ${WARMUP_SECONDS} s warm-up; SQL/req counts statements without session control (in brackets: BEGIN, set_config, COMMIT).`;
     console.log(`${summary}\n\n${table}\n\nTargets:\n${targets}`);
-    if (QUICK) {
-      log('BENCH_QUICK: README.md and bench/results/latest.json left as they were');
+    if (QUICK || ONLY) {
+      log('BENCH_QUICK or BENCH_ONLY: README.md and bench/results/latest.json left as they were');
     } else {
       await mkdir(path.join(packageRoot, 'bench/results'), { recursive: true });
       await writeFile(path.join(packageRoot, 'bench/results/latest.json'), `${JSON.stringify({ ...report, targets: checkTargets(report) }, null, 2)}\n`);

@@ -22,6 +22,7 @@ import { LimitCode } from './shared/limits/limits.errors';
 import { InFlight, requestTimeout, timedOut, unlessTimedOut } from './shared/limits/request-timeout';
 import { parseOptions, staticLimitRules } from './shared/limits/static-limits';
 import { createHttpLogger } from './shared/logger';
+import { compiledReadsPlugin } from './shared/read-plan/read-plan.plugin';
 import { ResponseCache, type ResponseCacheContext } from './shared/response-cache/response-cache';
 import { READ_DATA_VERSION } from './shared/response-cache/version-reader';
 import { feedRoutes } from './modules/feed/feed.routes';
@@ -155,6 +156,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       // After the cost plugin: a client over budget hears so first; a refusal here is still charged.
       requestInputPlugin<AppContext>(),
       ...(responseCache ? [responseCache.plugin<AppContext>()] : []),
+      // Last: it answers only after every plugin above has checked the operation (didResolveOperation).
+      ...(config.compiledReads ? [compiledReadsPlugin<AppContext>()] : []),
     ],
     formatError: (given, error) => formatSiltaError(given, error, { introspection: config.introspection, maxTokens: limits.maxTokens }),
   });

@@ -37,6 +37,11 @@ export interface Config {
   trustProxyHops: number;
   limits: LimitsConfig;
   responseCache: ResponseCacheConfig;
+  /**
+   * COMPILED_READS (default on): query operations whose every field has a declared SQL read are
+   * answered from one statement (src/shared/read-plan); off sends everything through the resolvers.
+   */
+  compiledReads: boolean;
   cors: CorsConfig;
   webhooks: WebhookConfig;
   feeds: FeedConfig;
@@ -292,6 +297,7 @@ export function loadConfig(env: Env = process.env): Config {
     oidc: oidc(env),
     introspection: flag(env, 'GRAPHQL_INTROSPECTION', true),
     responseCache: { enabled: flag(env, 'RESPONSE_CACHE', true), maxBytes: integer(env, 'RESPONSE_CACHE_MAX_MB', 64, 1, 65_536) * 1024 * 1024 },
+    compiledReads: flag(env, 'COMPILED_READS', true),
     trustProxyHops: integer(env, 'TRUST_PROXY_HOPS', 0, 0, 10),
     limits: limits(env),
     cors: cors(env),

@@ -40,6 +40,11 @@ import { WebhookDeliveryResolver, WebhookResolver } from './modules/webhook/webh
 import { SearchResolver } from './modules/search/search.resolver';
 import { ProgrammeSummaryResolver, SummaryResolver, ThemeSummaryResolver } from './modules/summary/summary.resolver';
 import { DateTime, outputErrorsAreInternal } from './shared/scalars';
+// The modules' SQL reads for the compiled read path (src/shared/read-plan), declared beside their resolvers.
+import './modules/funding/funding.read-plan';
+import './modules/organisation/organisation.read-plan';
+import './modules/programme/programme.read-plan';
+import './modules/project/project.read-plan';
 
 export const resolvers = [
   NodeResolver,

@@ -50,7 +50,7 @@ describe('portal benchmark report', () => {
   it('prints ratios on Silta rows', () => {
     const table = markdownTable(report(both('q1', 150, 100)));
     expect(table.split('\n')).toHaveLength(2 + 6);
-    expect(table).toContain('| q1 q1 | 10 | Silta | 150 | 25.0 | 50.0 | 1 (+3) | 200 | 1.50× | 0.50× |');
+    expect(table).toContain('| q1 q1 | 10 | Silta | 150 | 25.0 | 50.0 | 1 (+3) | – | 200 | 1.50× | 0.50× |');
   });
 
   it('replaces only what stands between the markers, and insists on them', () => {

@@ -15,6 +15,8 @@ export interface Measurement {
   /** Session-control statements per request. */
   controlStatements: number | null;
   failed: number;
+  /** The server process's CPU time (user + system) over the timed run, per completed request; null when not measured. */
+  cpuMsPerRequest?: number | null;
 }
 
 export interface BenchReport {
@@ -50,8 +52,8 @@ const times = (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` :
 /** The Markdown table: one row per query, concurrency and target, with Silta's ratios on Silta's rows. */
 export function markdownTable(report: BenchReport): string {
   const lines = [
-    '| query | c | target | req/s | p50 ms | p99 ms | SQL/req | peak RSS MiB | Silta/PostGraphile | Silta/floor |',
-    '|---|---|---|---|---|---|---|---|---|---|',
+    '| query | c | target | req/s | p50 ms | p99 ms | SQL/req | server CPU ms/req | peak RSS MiB | Silta/PostGraphile | Silta/floor |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const m of report.measurements) {
     const isSilta = m.target === 'Silta' || m.target === 'Silta cached';
@@ -59,7 +61,7 @@ export function markdownTable(report: BenchReport): string {
     const floor = find(report, m.query, m.connections, 'floor');
     const statements = m.statements == null ? '–' : `${fmt(m.statements, m.statements % 1 ? 1 : 0)}${m.controlStatements ? ` (+${fmt(m.controlStatements, m.controlStatements % 1 ? 1 : 0)})` : ''}`;
     lines.push(
-      `| ${m.query} ${m.title} | ${m.connections} | ${m.target} | ${rate(m.requestsPerSecond)}${m.failed ? ` (${m.failed} failed)` : ''} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${statements} | ${fmt(report.peakRssMb[m.target])} | ${
+      `| ${m.query} ${m.title} | ${m.connections} | ${m.target} | ${rate(m.requestsPerSecond)}${m.failed ? ` (${m.failed} failed)` : ''} | ${fmt(m.p50Ms, 1)} | ${fmt(m.p99Ms, 1)} | ${statements} | ${m.cpuMsPerRequest == null ? '–' : fmt(m.cpuMsPerRequest, 2)} | ${fmt(report.peakRssMb[m.target])} | ${
         isSilta && pg ? times(ratio(m.requestsPerSecond, pg.requestsPerSecond)) : ''
       } | ${isSilta && floor ? times(ratio(m.requestsPerSecond, floor.requestsPerSecond)) : ''} |`,
     );

@@ -37,6 +37,15 @@ export class FundingTotals {
 const SOURCE_ORDER = Object.values(FundingSource);
 
 /**
+ * A project's totals by source as a JSON array of `SourceTotals` (exact sums as text), for SQL that
+ * folds them into a bigger statement; `summarise` finishes them. `row` is the project row's alias.
+ */
+export function projectFundingTotalsJson(row: string): string {
+  return `(select coalesce(json_agg(s), '[]') from (select f.source, sum(f.planned)::text as planned, sum(f.granted)::text as granted,
+          sum(f.paid)::text as paid from funding_line f where f.project_id = ${row}.id group by f.source) s)`;
+}
+
+/**
  * Totals per parent, summed in PostgreSQL (numeric, exact): one statement for every parent in the batch.
  * `parentSql` is the column of funding_line (or a join) that holds the parent key.
  */
@@ -59,6 +68,26 @@ export function fundingTotalsLoader(
     for (const row of rows) byParent.get(Number(row.parent))?.push({ ...row });
     return keys.map((key) => summarise(byParent.get(key) ?? []));
   });
+}
+
+/**
+ * A project's totals, summed and ordered in SQL (exact `numeric`, sources in the order of the
+ * FundingSource enum): `[planned, granted, paid, [[source, planned, granted, paid], …]]`, amounts as
+ * text. `fundingTotalsFromJson` turns it into `FundingTotals`; the compiled read path uses both.
+ */
+export function projectFundingTotalsSummedJson(row: string): string {
+  const order = `array_position('{${SOURCE_ORDER.join(',')}}'::text[], s.source::text)`;
+  return `(select json_build_array(coalesce(sum(s.planned), 0)::text, coalesce(sum(s.granted), 0)::text, coalesce(sum(s.paid), 0)::text,
+            coalesce(json_agg(json_build_array(s.source, s.planned::text, s.granted::text, s.paid::text) order by ${order}) filter (where s.source is not null), '[]'))
+          from (select f.source, sum(f.planned) as planned, sum(f.granted) as granted, sum(f.paid) as paid
+                  from funding_line f where f.project_id = ${row}.id group by f.source) s)`;
+}
+
+type SummedJson = [string, string, string, [FundingSource, string, string, string][]];
+
+export function fundingTotalsFromJson(raw: unknown): FundingTotals {
+  const [planned, granted, paid, bySource] = raw as SummedJson;
+  return { planned, granted, paid, bySource: bySource.map(([source, p, g, d]) => ({ source, planned: p, granted: g, paid: d })) };
 }
 
 /** Adds decimal strings exactly (as integer cents in BigInt). */

@@ -22,6 +22,15 @@ import { administeredProgrammesByOrganisationId } from '../programme/programme.l
 import { contactPeopleByOrganisationId, externalIdsByOrganisationId } from './organisation.loaders';
 import { municipalitiesByCode, postalAreasByCode } from '../geography/geography.loaders';
 
+/** The `businessId` argument trimmed, or BAD_USER_INPUT when it is not a Y-tunnus with a correct check digit. */
+export function businessIdArgument(businessId: string): string {
+  const normalised = businessId.trim();
+  if (!FinnishBusinessIds.isValidBusinessId(normalised)) {
+    throw badUserInput(`"${businessId}" is not a valid Y-tunnus (format 1234567-8 with a correct check digit)`, 'businessId');
+  }
+  return normalised;
+}
+
 @Resolver(() => Organisation)
 export class OrganisationResolver {
   @Query(() => OrganisationConnection, { description: 'Organisations, filtered and ordered (default: by name).' })
@@ -41,11 +50,7 @@ export class OrganisationResolver {
     @Arg('businessId', () => String, { description: 'Y-tunnus with its check digit, e.g. "0171450-7".' }) businessId: string,
     @Ctx() { em }: Context,
   ): Promise<Organisation | null> {
-    const normalised = businessId.trim();
-    if (!FinnishBusinessIds.isValidBusinessId(normalised)) {
-      throw badUserInput(`"${businessId}" is not a valid Y-tunnus (format 1234567-8 with a correct check digit)`, 'businessId');
-    }
-    return em.findOne(Organisation, { businessId: normalised });
+    return em.findOne(Organisation, { businessId: businessIdArgument(businessId) });
   }
 
   @FieldResolver(() => Municipality, { nullable: true, description: 'Home municipality (kotikunta).' })

@@ -4,7 +4,7 @@ import { plainRow } from '../../shared/db/plain-rows';
 import type { ListSpec, PageRow } from '../../shared/relay/keyset';
 import { selectedItemFields } from '../../shared/relay/selection';
 import { fundingTotalsByProjectId } from '../funding/funding.loaders';
-import { summarise, type SourceTotals } from '../funding/funding-totals';
+import { projectFundingTotalsJson, summarise, type SourceTotals } from '../funding/funding-totals';
 import { Organisation } from '../organisation/organisation.entity';
 import { Programme } from '../programme/programme.entity';
 import { programmesById } from '../programme/programme.loaders';
@@ -25,11 +25,7 @@ const FOLDS = {
           where lp.project_id = t.id and lp.role = '${ParticipationRole.LEAD}' order by lp.id limit 1`,
   },
   programme: { alias: '__programme', sql: 'select row_to_json(pr) from programme pr where pr.id = t.programme_id' },
-  fundingTotals: {
-    alias: '__totals',
-    sql: `select coalesce(json_agg(s), '[]') from (select f.source, sum(f.planned)::text as planned, sum(f.granted)::text as granted,
-          sum(f.paid)::text as paid from funding_line f where f.project_id = t.id group by f.source) s`,
-  },
+  fundingTotals: { alias: '__totals', sql: `select ${projectFundingTotalsJson('t')}` },
 } as const;
 
 type Folded = keyof typeof FOLDS;

@@ -37,6 +37,17 @@ export function participationSpec(role: ParticipationRole | null | undefined): L
   };
 }
 
+/** A project's funding lines, in the order they were added. */
+export function projectFundingLinesSpec(): ListSpec<FundingLine> {
+  return {
+    entity: FundingLine,
+    table: 'funding_line',
+    keyColumn: 'id',
+    sort: { sql: 't.id', cast: 'integer' },
+    direction: OrderDirection.ASC,
+  };
+}
+
 @Resolver(() => Project)
 export class ProjectResolver {
   @Query(() => ProjectConnection, { description: 'Projects, filtered and ordered (default: by title).' })
@@ -111,19 +122,7 @@ export class ProjectResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() { loaders }: Context,
   ): Promise<Connection<FundingLine>> {
-    return loaders.nested.load(
-      'Project.fundingLines',
-      args,
-      () => ({
-        entity: FundingLine,
-        table: 'funding_line',
-        keyColumn: 'id',
-        sort: { sql: 't.id', cast: 'integer' },
-        direction: OrderDirection.ASC,
-      }),
-      { column: 't.project_id' },
-      project.id,
-    );
+    return loaders.nested.load('Project.fundingLines', args, projectFundingLinesSpec, { column: 't.project_id' }, project.id);
   }
 
   @FieldResolver(() => FundingTotals, { description: 'Planned, granted and paid money, in total and by source.' })

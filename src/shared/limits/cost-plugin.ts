@@ -100,7 +100,9 @@ export function costLimitPlugin<TContext extends LimitsContext>(options: { maxCo
           let spent = 0;
           if (charged) {
             // Every request costs at least a point, so a flood of cheap or failing ones is limited too.
-            spent = Math.max(1, executed ? (contextValue.limits.actualCost ?? 0) : 0);
+            // A compiled read (shared/read-plan) is answered without execution and counts its own cost.
+            const ran = executed || contextValue.limits.actualCost !== undefined;
+            spent = Math.max(1, ran ? (contextValue.limits.actualCost ?? 0) : 0);
             status = await buckets.adjust(key, spent - requested);
           } else if (!rateLimited) {
             // Refused before it was priced (unparsable, invalid, too complex, bad input): one point all the same.

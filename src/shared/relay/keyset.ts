@@ -104,18 +104,45 @@ function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLin
   return qb;
 }
 
-/** One page of a root list: a single statement, limit + 1 rows. */
-export async function fetchPage<T extends object>(em: EntityManager, spec: ListSpec<T>, page: PageRequest): Promise<PageRow<T>[]> {
+/**
+ * The statement of one page: the rows of `spec` (as `t.*`, with the sort value as text in `__sort`
+ * and the folds), limit + 1 of them after the cursor. For the compiled read path (`compiled`), also the
+ * row's place in the page (`__ord`) and a condition over an outer query's row (pages nest as
+ * correlated subqueries there).
+ */
+export function pageQuery(
+  em: EntityManager,
+  spec: ListSpec<object>,
+  page: PageRequest,
+  compiled?: { parent?: ParentLink; correlate?: string },
+): Knex.QueryBuilder {
   const knex = knexOf(em);
-  const qb = baseQuery(em, spec).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
+  const qb = baseQuery(em, spec, compiled?.parent).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
   for (const [alias, sql] of Object.entries(spec.folds ?? {})) qb.select(knex.raw(`(${sql}) as ??`, [alias]));
+  if (compiled) {
+    if (compiled.correlate) qb.whereRaw(compiled.correlate);
+    // The page's order as a number, for the aggregate that wraps it (`json_agg(… order by "__ord")`).
+    qb.select(knex.raw(`row_number() over (order by ${orderSql(spec, page)}) as "__ord"`));
+  }
   applyKeyset(em, qb, spec, page);
   qb.orderByRaw(orderSql(spec, page)).limit(page.limit + 1);
-  return toPageRows(em, spec, (await qb) as Record<string, unknown>[]);
+  return qb;
+}
+
+/** The count of `spec`'s rows (`count`), optionally of one outer row's children (see `pageQuery`). */
+export function countQuery(em: EntityManager, spec: ListSpec<object>, compiled?: { parent?: ParentLink; correlate?: string }): Knex.QueryBuilder {
+  const qb = baseQuery(em, spec, compiled?.parent).count({ count: '*' });
+  if (compiled?.correlate) qb.whereRaw(compiled.correlate);
+  return qb;
+}
+
+/** One page of a root list: a single statement, limit + 1 rows. */
+export async function fetchPage<T extends object>(em: EntityManager, spec: ListSpec<T>, page: PageRequest): Promise<PageRow<T>[]> {
+  return toPageRows(em, spec, (await pageQuery(em, spec, page)) as Record<string, unknown>[]);
 }
 
 export async function countRows(em: EntityManager, spec: ListSpec<object>): Promise<number> {
-  const [row] = (await baseQuery(em, spec).count({ count: '*' })) as { count: string }[];
+  const [row] = (await countQuery(em, spec)) as { count: string }[];
   return Number(row.count);
 }
 
