@@ -120,15 +120,22 @@ function applies(p: Planner, condition: string, type: GraphQLObjectType): boolea
   return conditionType !== undefined && isAbstractType(conditionType) && p.schema.isSubType(conditionType, type);
 }
 
-/** The fields a selection set asks of a concrete type, through fragments, by response key. */
+/**
+ * The fields a selection set asks of a concrete type, through fragments, by response key. A key
+ * selected more than once (`id` beside `... on Project { id }`) is one field whose selection sets
+ * are merged, as graphql-js does; validation has made sure that they agree on name and arguments.
+ */
 function collect(p: Planner, type: GraphQLObjectType, set: SelectionSetNode | undefined, into = new Map<string, FieldNode>()): Map<string, FieldNode> {
   for (const selection of set?.selections ?? []) {
     if (selection.directives?.length) unsupported('directives');
     if (selection.kind === Kind.FIELD) {
       const key = selection.alias?.value ?? selection.name.value;
-      // graphql-js merges repeated keys; the resolvers do that.
-      if (into.has(key)) unsupported(`${key} is selected twice`);
-      into.set(key, selection);
+      const seen = into.get(key);
+      if (!seen) into.set(key, selection);
+      else if (seen.selectionSet || selection.selectionSet) {
+        const merged = [...(seen.selectionSet?.selections ?? []), ...(selection.selectionSet?.selections ?? [])];
+        into.set(key, { ...seen, selectionSet: { kind: Kind.SELECTION_SET, selections: merged } });
+      }
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
       if (!selection.typeCondition || applies(p, selection.typeCondition.name.value, type)) collect(p, type, selection.selectionSet, into);
     } else {

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../errors';
 import type { ActualCostCounter } from '../limits/query-cost';
 import { compileRead, NotCompilable, runCompiledRead } from './compile';
-import type { ReadPlanContext } from './registry';
+import { checkDeclaredReads, type ReadPlanContext } from './registry';
 
 interface CompiledReadsContext extends BaseContext, ReadPlanContext {
   logger: Logger;
@@ -18,6 +18,9 @@ interface CompiledReadsContext extends BaseContext, ReadPlanContext {
  */
 export function compiledReadsPlugin<TContext extends CompiledReadsContext>(): ApolloServerPlugin<TContext> {
   return {
+    async serverWillStart({ schema }) {
+      checkDeclaredReads(schema);
+    },
     async requestDidStart() {
       return {
         async responseForOperation({ schema, document, operation, request, contextValue }) {

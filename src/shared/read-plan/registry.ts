@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { getNamedType, getNullableType, isLeafType, isListType, isObjectType, type GraphQLField, type GraphQLOutputType, type GraphQLSchema } from 'graphql';
 import type { ListSpec, ParentLink } from '../relay/keyset';
 
 /**
@@ -137,4 +138,43 @@ export function eurosColumn(name: string): ColumnRead {
 /** A to-one relation through a foreign key of the row (`<fk> = <alias>.id`). */
 export function byForeignKey(type: string, table: string, foreignKey: string): ObjectRead {
   return { kind: 'object', type, from: (row, alias) => `from "${table}" ${alias} where ${alias}.id = ${row}."${foreignKey}"` };
+}
+
+/**
+ * Checks the declarations against the schema at start-up: every declared field exists, with the kind
+ * of GraphQL type its read produces, so a renamed field or a changed type fails the start, not a request.
+ */
+export function checkDeclaredReads(schema: GraphQLSchema): void {
+  const problems: string[] = [];
+  const objectNamed = (type: GraphQLOutputType): string | undefined => {
+    const named = getNamedType(type);
+    return isObjectType(named) ? named.name : undefined;
+  };
+  const nodeTypeOfConnection = (type: GraphQLOutputType): string | undefined => {
+    const connection = getNamedType(type);
+    if (!isObjectType(connection) || !connection.name.endsWith('Connection')) return undefined;
+    const nodes = connection.getFields().nodes;
+    return nodes ? objectNamed(nodes.type) : undefined;
+  };
+  const check = (where: string, field: GraphQLField<unknown, unknown> | undefined, read: FieldRead | RootRead): void => {
+    if (!field) return void problems.push(`${where} is not in the schema`);
+    const named = getNamedType(field.type);
+    const list = isListType(getNullableType(field.type));
+    if (read.kind === 'column' && (!isLeafType(named) || list)) problems.push(`${where} is read as a column but is ${String(field.type)}`);
+    if (read.kind === 'object' && (list || objectNamed(field.type) !== read.type)) problems.push(`${where} is read as ${read.type} but is ${String(field.type)}`);
+    if (read.kind === 'value' && !plainTypes.has(named.name)) problems.push(`${where} is read as a plain value but ${named.name} is not declared plain`);
+    if (read.kind === 'connection' && nodeTypeOfConnection(field.type) !== read.type) problems.push(`${where} is read as a connection of ${read.type} but is ${String(field.type)}`);
+  };
+  for (const [typeName, reads] of types) {
+    const type = schema.getType(typeName);
+    if (!type || !isObjectType(type)) {
+      problems.push(`${typeName} is not an object type of the schema`);
+      continue;
+    }
+    for (const [name, read] of Object.entries(reads.fields)) check(`${typeName}.${name}`, type.getFields()[name], read);
+  }
+  const query = schema.getQueryType();
+  for (const [name, read] of roots) check(`Query.${name}`, query?.getFields()[name], read);
+  for (const name of plainTypes) if (!isObjectType(schema.getType(name))) problems.push(`plain type ${name} is not an object type of the schema`);
+  if (problems.length) throw new Error(`The declared SQL reads do not match the schema:\n${problems.join('\n')}`);
 }
