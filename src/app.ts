@@ -178,7 +178,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
         return clientRequestId ? { clientRequestId } : {};
       },
       customLogLevel: (_req, res, error) => (error || res.statusCode >= 500 ? 'error' : 'info'),
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/explorer/static/') === true },
+      ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url?.startsWith('/explorer/static/') === true,
     }),
   );
 

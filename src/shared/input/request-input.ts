@@ -88,6 +88,17 @@ function checkVariableValue(value: unknown, name: string): void {
   }
 }
 
+const walked = new WeakMap<DocumentNode, Map<OperationDefinitionNode | undefined, ReturnType<typeof walkDocument>>>();
+
+/** The document's variable usages, walked once per parsed document (Apollo reuses the object for the same query text). */
+function usagesOf(schema: GraphQLSchema, document: DocumentNode, operation: OperationDefinitionNode | undefined): ReturnType<typeof walkDocument> {
+  let byOperation = walked.get(document);
+  if (!byOperation) walked.set(document, (byOperation = new Map()));
+  let usages = byOperation.get(operation);
+  if (!usages) byOperation.set(operation, (usages = walkDocument(schema, document, operation)));
+  return usages;
+}
+
 /**
  * Checks what a request brings in that no argument's own validation can be trusted to catch, for
  * every field at once: text PostgreSQL cannot store (in literals and variables), and an explicit null
@@ -101,7 +112,7 @@ export function checkRequestInput(
   operation: OperationDefinitionNode | undefined,
   variables: Record<string, unknown> | undefined,
 ): void {
-  const usages = walkDocument(schema, document, operation);
+  const usages = usagesOf(schema, document, operation);
   for (const [name, value] of Object.entries(variables ?? {})) {
     const used = usages.get(name) ?? [];
     checkVariableValue(value, used[0]?.path ?? `$${name}`);

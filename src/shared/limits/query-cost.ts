@@ -88,6 +88,25 @@ const estimators = new WeakMap<GraphQLSchema, ComplexityEstimator>();
  * document too large to estimate (fragment bombs); other errors (bad variables) are the caller's to handle.
  */
 export function requestedCost(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): number {
+  // A pure function of its arguments: priced once per parsed document (Apollo reuses the object for
+  // the same query text), operation and small variables, up to PRICES_PER_DOCUMENT variable sets.
+  let prices = priced.get(document);
+  if (!prices) priced.set(document, (prices = new Map()));
+  const key = `${operationName ?? ''}\u0000${JSON.stringify(variables ?? {})}`;
+  const known = prices.get(key);
+  if (known !== undefined) return known;
+  const price = estimate(schema, document, variables, operationName);
+  // Large variables (an uploaded file) are priced each time rather than kept.
+  if (key.length > 2048) return price;
+  if (prices.size >= PRICES_PER_DOCUMENT) prices.clear();
+  prices.set(key, price);
+  return price;
+}
+
+const priced = new WeakMap<DocumentNode, Map<string, number>>();
+const PRICES_PER_DOCUMENT = 64;
+
+function estimate(schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown> | undefined, operationName: string | undefined): number {
   let estimator = estimators.get(schema);
   if (!estimator) {
     estimator = costEstimator(schema);

@@ -33,6 +33,8 @@ export function compiledReadsPlugin<TContext extends CompiledReadsContext>(): Ap
             if (!(error instanceof NotCompilable)) contextValue.logger.debug({ err: error }, 'compiled read refused; the resolvers answer');
             return null;
           }
+          // The statement's text (values are bound separately, never in the text): LOG_LEVEL=trace.
+          contextValue.logger.trace({ sql: compiled.sql }, 'compiled read');
           let body: unknown;
           try {
             body = await runCompiledRead(contextValue, compiled);
