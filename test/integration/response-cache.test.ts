@@ -178,7 +178,8 @@ describe('response cache', () => {
     await uncached.gql(ORGANISATIONS);
     const again = await uncached.gql(ORGANISATIONS);
     expect(cacheOf(again)).toBeNull();
-    expect(await uncached.countStatements(() => uncached.gql(ORGANISATIONS))).toBeGreaterThan(1);
+    // Answered from the database every time (one statement, compiled, instead of none from the cache).
+    expect(await uncached.countStatements(() => uncached.gql(ORGANISATIONS))).toBeGreaterThanOrEqual(1);
   });
 
   it('never answers with data older than the last completed write (random interleavings)', async () => {

@@ -59,8 +59,12 @@ export function knexOf(em: EntityManager): Knex {
  * cache's, see `data_version`) before the request reads any data, and returns it.
  */
 export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0, readDataVersion = false): Promise<bigint | undefined> {
-  const sql = SESSION_VIEWER_SQL.replace(/\$\d/g, '?') + (readDataVersion ? ', (select sum(n) from data_version)::text as data_version' : '');
-  const [row] = await em.execute<{ data_version?: string }[]>(sql, sessionViewerParams(viewer, statementTimeoutMs));
+  const sql = SESSION_VIEWER_SQL + (readDataVersion ? ', (select sum(n) from data_version)::text as data_version' : '');
+  // The same text on every request: a named prepared statement, parsed once per pooled connection.
+  const result = (await knexOf(em)
+    .raw(sql.replace(/\$\d/g, '?'), sessionViewerParams(viewer, statementTimeoutMs))
+    .options({ name: readDataVersion ? 'silta_session_viewer_versioned' : 'silta_session_viewer' })) as { rows: { data_version?: string }[] };
+  const [row] = result.rows;
   return readDataVersion ? BigInt(row.data_version!) : undefined;
 }
 
