@@ -26,9 +26,15 @@ export interface SessionViewer {
  * The settings row-level security reads, as one statement with $1…$7 parameters, for code that talks
  * to PostgreSQL without the EntityManager (the webhook worker reads as a hook's account with it).
  */
+/**
+ * Also `plan_cache_mode`: the compiled reads are prepared statements whose plans do not depend on
+ * their parameters' values much (keys, codes, page sizes), and planning them under row-level
+ * security costs about as much as running them; PostgreSQL's default would plan each of the first
+ * five executions per connection, and keep planning when row-level security makes its estimates vary.
+ */
 export const SESSION_VIEWER_SQL = `select set_config('silta.organisations', $1, true), set_config('silta.programmes', $2, true),
   set_config('silta.sees_all', $3, true), set_config('silta.writing', 'off', true), set_config('statement_timeout', $4, true),
-  set_config('silta.account', $5, true), set_config('silta.admin', $6, true), set_config('silta.verified_organisations', $7, true)`;
+  set_config('silta.account', $5, true), set_config('silta.admin', $6, true), set_config('silta.verified_organisations', $7, true), set_config('plan_cache_mode', 'force_generic_plan', true)`;
 
 /** The parameters of SESSION_VIEWER_SQL. */
 export function sessionViewerParams(viewer: SessionViewer, statementTimeoutMs = 0): string[] {
