@@ -181,6 +181,8 @@ describe('the compiled read path', () => {
       for (const [query, variables] of cases) {
         const answers = await both(query, variables, viewers[viewer]);
         expect({ query, viewer, ...answers.compiled as object }).toEqual({ query, viewer, ...answers.resolvers as object });
+        // Filters that name reference data (a theme) check it in the same statement.
+        expect({ query, viewer, statements: answers.statements }).toEqual({ query, viewer, statements: viewers[viewer] ? 2 : 1 });
       }
     }
   });

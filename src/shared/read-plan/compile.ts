@@ -21,6 +21,7 @@ import {
 } from 'graphql';
 import { createHash } from 'node:crypto';
 import { knexOf } from '../db/session';
+import { collectingReferenceChecks, referencesExistSql } from '../reference-checks';
 import { actualFieldCost, type ResolvedField } from '../limits/query-cost';
 import { buildConnection, MAX_PAGE_SIZE, parsePageRequest, type PageRequest } from '../relay/connection';
 import { parseGlobalId, toGlobalId } from '../relay/global-id';
@@ -357,6 +358,24 @@ export async function compileRead(
   rawVariables: Record<string, unknown> | undefined,
   ctx: ReadPlanContext,
 ): Promise<CompiledRead> {
+  // The services' checks that filter values name existing reference data become a condition of the
+  // statement: when one fails, the statement answers null and the resolvers run and report it.
+  const { result, checks } = await collectingReferenceChecks(ctx.em, () => planRead(schema, document, operation, rawVariables, ctx));
+  const condition = referencesExistSql(checks);
+  return {
+    ...result,
+    sql: `select case when ${condition.sql} then (${result.sql}) end as body`,
+    bindings: [...condition.bindings, ...result.bindings],
+  };
+}
+
+async function planRead(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  ctx: ReadPlanContext,
+): Promise<CompiledRead> {
   if (operation.operation !== 'query') unsupported('not a query');
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], rawVariables ?? {});
   if (coerced.errors) unsupported('variables');
@@ -396,7 +415,7 @@ export async function compileRead(
   }
   const body = rowArray(columns);
   return {
-    sql: `select ${body.sql}::text as body`,
+    sql: `select ${body.sql}::text`,
     bindings: body.bindings,
     shape: (data, cost) => shapeRoot(entries, data as unknown[], cost),
   };
@@ -575,8 +594,11 @@ function statementName(sql: string): string | undefined {
 export async function runCompiledRead(ctx: ReadPlanContext, compiled: CompiledRead): Promise<unknown> {
   const name = statementName(compiled.sql);
   const query = knexOf(ctx.em).raw(compiled.sql, compiled.bindings as never[]);
-  const result = (await (name ? query.options({ name }) : query)) as { rows: { body: string }[] };
-  return JSON.parse(result.rows[0].body);
+  const result = (await (name ? query.options({ name }) : query)) as { rows: { body: string | null }[] };
+  const { body } = result.rows[0];
+  // A reference the services would refuse (an unknown theme): the resolvers run and report it.
+  if (body === null) throw new NotCompilable('a reference check failed');
+  return JSON.parse(body);
 }
 
 export type { ConnectionRead };

@@ -39,6 +39,7 @@ export function compiledReadsPlugin<TContext extends CompiledReadsContext>(): Ap
           try {
             body = await runCompiledRead(contextValue, compiled);
           } catch (error) {
+            if (error instanceof NotCompilable) return null;
             // The transaction is aborted now: the resolvers could not do better. Masked as any internal error.
             contextValue.logger.error({ err: error }, 'unexpected error in a GraphQL request');
             return {
