@@ -81,6 +81,10 @@ function requestTransactionPlugin(): ApolloServerPlugin<Context> {
   return {
     async requestDidStart() {
       return {
+        // Before any resolver runs: the request's transaction, with the viewer's settings.
+        async executionDidStart({ contextValue }) {
+          await contextValue.transaction.ensureBegun();
+        },
         async willSendResponse({ contextValue, response }) {
           try {
             await contextValue.transaction.finish();
@@ -214,7 +218,8 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
       // A candidate for the cache reads the data version first, in its transaction: a change committed
       // after that only makes the stored answer older than its version says, never newer.
       const context = await createContext(orm, authenticator, req.headers.authorization, String(req.id), req.log, limits.requestTimeoutMs, clientRequestIdOf(req), responseCache !== undefined);
-      if (responseCache) responseCache.version = context.transaction.dataVersion;
+      // Known once the transaction has begun (its first statement reads it); taken when the answer is stored.
+      if (responseCache) Object.defineProperty(responseCache, 'version', { get: () => context.transaction.dataVersion, configurable: true });
       // The timeout answers outside Apollo: it abandons the transaction and reports the cost from here.
       res.locals.transaction = context.transaction;
       const requestLimits: RequestLimits = { clientKey: clientKey(context.viewer.accountId, req.ip) };

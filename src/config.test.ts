@@ -34,6 +34,7 @@ describe('loadConfig', () => {
         requestTimeoutMs: 15_000,
       },
       responseCache: { enabled: true, maxBytes: 64 * 1024 * 1024 },
+      compiledReads: true,
       cors: { origins: [], credentials: false },
       webhooks: {
         worker: true,
@@ -183,6 +184,7 @@ describe('loadConfig', () => {
 
   it('reads the response cache switch and size', () => {
     expect(loadConfig({ RESPONSE_CACHE: 'off', RESPONSE_CACHE_MAX_MB: '8' }).responseCache).toEqual({ enabled: false, maxBytes: 8 * 1024 * 1024 });
+    expect(loadConfig({ COMPILED_READS: 'off' }).compiledReads).toBe(false);
     expect(() => loadConfig({ RESPONSE_CACHE: 'maybe' })).toThrow(ConfigError);
     expect(() => loadConfig({ RESPONSE_CACHE_MAX_MB: '0' })).toThrow(ConfigError);
   });

@@ -38,7 +38,8 @@ export async function createContext(
 ): Promise<Context> {
   const em = orm.em.fork();
   const viewer = await authenticator.authenticate(em, authorization);
-  const transaction = await RequestTransaction.begin(
+  // Begun when the request first needs it: execution (the app's transaction plugin) or a compiled read.
+  const transaction = RequestTransaction.deferred(
     em,
     { ...viewer, seesAllProjects: seesAllProjects(viewer), admin: isAdmin(viewer) },
     statementTimeoutMs,

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { getNamedType, isLeafType, isObjectType, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { buildSiltaSchema } from '../../src/schema';
+import { literal, NotInlinable, splitStatements } from '../../src/shared/db/one-round-trip';
 import { checkDeclaredReads, declaredReads, defineTypeReads, type FieldRead } from '../../src/shared/read-plan/registry';
 import { startTestApp, type GraphQLResponse, type TestApp } from '../support/test-app';
 
@@ -229,5 +230,24 @@ describe('the compiled read path', () => {
       ),
       { numRuns: 40 },
     );
+  });
+
+  it('writes values into its one message as literals that PostgreSQL reads back unchanged, whatever they hold', async () => {
+    const owner = compiled.orm.em.getConnection();
+    // Text without NUL (refused before any SQL) or lone surrogates (likewise), quotes, backslashes and semicolons included.
+    const text = fc.string({ unit: fc.oneof(fc.constantFrom("'", '\\', ';', '"', '$', '?', 'E', '\n', '--', '/*'), fc.string({ unit: 'grapheme', maxLength: 1 })) }).filter((s) => !s.includes('\u0000'));
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), { maxLength: 5 }), async (value, numbers) => {
+        const sql = `select ${literal(value)}::text as v, ${literal(numbers)}::int[] as a, ${literal(numbers[0] ?? 7)}::int as n`;
+        // The literals never end the statement early: one statement, whatever the text holds.
+        expect(splitStatements(sql)).toHaveLength(1);
+        const [row] = await owner.execute<{ v: string; a: number[]; n: number }[]>(sql);
+        expect(row).toEqual({ v: value, a: numbers, n: numbers[0] ?? 7 });
+      }),
+      { numRuns: 300 },
+    );
+    expect(() => literal('a\u0000b')).toThrow(NotInlinable);
+    expect(() => literal({ not: 'a value' })).toThrow(NotInlinable);
+    expect(() => literal(Number.NaN)).toThrow(NotInlinable);
   });
 });

@@ -1,5 +1,6 @@
 import type { EntityManager, Knex } from '@mikro-orm/postgresql';
-import { setSessionViewer, type SessionViewer } from './session';
+import { literal, preparedNames } from './one-round-trip';
+import { DATA_VERSION_SQL, SESSION_VIEWER_SQL, sessionViewerParams, setSessionViewer, type SessionViewer } from './session';
 
 type PgCallback = (error: Error | null, result: unknown) => void;
 interface PgConnection {
@@ -43,39 +44,132 @@ function oneStatementAtATime(connection: PgConnection): () => void {
   };
 }
 
+/** A statement for `runAlone`: text with `?` placeholders, their values, and its prepared statement's name. */
+export interface LoneStatement {
+  sql: string;
+  bindings: unknown[];
+  name: string;
+}
+
 /**
  * One transaction per GraphQL request, on one connection: row-level security sees the viewer, every
  * read of the request sees one consistent picture of committed data, and mutations (savepoints
  * inside it) are committed only when the answer is about to go out. An answer that says the request
  * failed (the timeout's 503) rolls everything back, so a client that retries creates no duplicate.
+ *
+ * A request's transaction begins when the request first needs it (`deferred`): when execution
+ * starts (`ensureBegun`, from the app's transaction plugin, before any resolver runs), or as the one
+ * round trip of a compiled read (`runAlone`). A request refused before that (unparsable, invalid,
+ * over budget) never opens one.
  */
 export class RequestTransaction {
-  private state: 'open' | 'committing' | 'done' = 'open';
+  private state: 'pending' | 'open' | 'committing' | 'done' = 'pending';
   private abandoned = false;
+  private beginning?: Promise<void>;
+  /** Gives the connection back its own `query` once the transaction has ended. */
+  private restoreConnection: () => void = () => undefined;
+  private version: bigint | undefined;
 
   private constructor(
     private readonly em: EntityManager,
-    /** Gives the connection back its own `query` once the transaction has ended. */
-    private readonly restoreConnection: () => void,
-    /** The committed data's version, read first in the transaction, when asked for. */
-    readonly dataVersion: bigint | undefined,
+    private readonly viewer: SessionViewer,
+    private readonly statementTimeoutMs: number,
+    private readonly readDataVersion: boolean,
   ) {}
 
+  /** A transaction begun now (feeds, subscriptions' reads). */
   static async begin(em: EntityManager, viewer: SessionViewer, statementTimeoutMs: number, readDataVersion = false): Promise<RequestTransaction> {
-    await em.begin();
-    const transaction = em.getTransactionContext<Knex.Transaction>()!;
+    const transaction = new RequestTransaction(em, viewer, statementTimeoutMs, readDataVersion);
+    await transaction.ensureBegun();
+    return transaction;
+  }
+
+  /** A transaction that begins when the request first needs it. */
+  static deferred(em: EntityManager, viewer: SessionViewer, statementTimeoutMs: number, readDataVersion = false): RequestTransaction {
+    return new RequestTransaction(em, viewer, statementTimeoutMs, readDataVersion);
+  }
+
+  /** The committed data's version, read first in the transaction, when asked for (once it has begun). */
+  get dataVersion(): bigint | undefined {
+    return this.version;
+  }
+
+  /** Not begun yet: nothing of the request has touched the database in its transaction. */
+  get isPending(): boolean {
+    return this.state === 'pending';
+  }
+
+  /** Begins the transaction on the EntityManager (BEGIN, then the viewer's settings) unless it has begun. */
+  ensureBegun(): Promise<void> {
+    if (this.state === 'pending') {
+      this.state = 'open';
+      this.beginning = this.open();
+    }
+    return this.beginning ?? Promise.reject(new Error('the request transaction has ended'));
+  }
+
+  private async open(): Promise<void> {
+    await this.em.begin();
+    const transaction = this.em.getTransactionContext<Knex.Transaction>()!;
     // knex gives each transaction a client whose acquireConnection() is the transaction's connection.
     const connection = (await (transaction.client as { acquireConnection(): Promise<PgConnection> }).acquireConnection()) as PgConnection;
-    const restore = oneStatementAtATime(connection);
-    let dataVersion: bigint | undefined;
+    this.restoreConnection = oneStatementAtATime(connection);
     try {
-      dataVersion = await setSessionViewer(em, viewer, statementTimeoutMs, readDataVersion);
+      this.version = await setSessionViewer(this.em, this.viewer, this.statementTimeoutMs, this.readDataVersion);
     } catch (error) {
-      await em.rollback();
-      restore();
+      this.state = 'done';
+      await this.em.rollback();
+      this.restoreConnection();
       throw error;
     }
-    return new RequestTransaction(em, restore, dataVersion);
+  }
+
+  /**
+   * The whole transaction of a request that needs one statement: begin, the viewer's settings (and
+   * the data version), the statement as a prepared statement, commit, in one message on a pooled
+   * connection (see one-round-trip.ts); returns the statement's first row. Throws NotInlinable, before
+   * anything is sent, for values it cannot write as literals: then `ensureBegun` and run it as usual.
+   * Only for statements that write nothing: an abandoned request's read commits all the same.
+   */
+  async runAlone(statement: LoneStatement): Promise<Record<string, unknown> | undefined> {
+    if (this.state !== 'pending') throw new Error('runAlone needs a transaction that has not begun');
+    // The name is written into the message as an identifier.
+    if (!/^[a-z_][a-z0-9_]{0,62}$/.test(statement.name)) throw new Error(`not a statement name: ${statement.name}`);
+    const knex = this.em.getKnex();
+    const native = knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]).toSQL().toNative();
+    const args = native.bindings.map(literal).join(', ');
+    const session = SESSION_VIEWER_SQL.replace(/\$(\d)/g, (_, n: string) => literal(sessionViewerParams(this.viewer, this.statementTimeoutMs)[Number(n) - 1]));
+    this.state = 'committing';
+    const client = knex.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(connection: PgConnection): Promise<void>; emit(event: string, data: unknown): void };
+    const connection = await client.acquireConnection();
+    try {
+      const prepared = preparedNames(connection);
+      if (!prepared.has(statement.name)) {
+        // Once per connection and statement, outside any transaction (a prepared statement outlives it).
+        await promisified(connection, `prepare ${statement.name} as ${native.sql}`);
+        prepared.add(statement.name);
+      }
+      const text = [
+        'begin',
+        session + (this.readDataVersion ? `, ${DATA_VERSION_SQL} as data_version` : ''),
+        `execute ${statement.name}${args ? `(${args})` : ''}`,
+        'commit',
+      ].join(';\n');
+      const results = (await promisified(connection, text)) as { rows: Record<string, unknown>[] }[];
+      const [, settings, executed] = results;
+      if (this.readDataVersion) this.version = BigInt(settings.rows[0].data_version as string);
+      // Tests and the benchmark count statements from knex's query events, as for every other statement.
+      client.emit('query', { sql: native.sql, bindings: native.bindings });
+      return executed.rows[0];
+    } catch (error) {
+      // An error leaves the message's transaction aborted; the connection goes back clean.
+      await promisified(connection, 'rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      // Ended: should the resolvers answer after all (a null the schema forbids), they begin a new one.
+      this.state = 'pending';
+      await client.releaseConnection(connection);
+    }
   }
 
   /**
@@ -83,7 +177,7 @@ export class RequestTransaction {
    * started (the real answer is moments away and must be the one sent).
    */
   abandon(): boolean {
-    if (this.state !== 'open') return this.abandoned;
+    if (this.state === 'committing' || this.state === 'done') return this.abandoned;
     this.abandoned = true;
     return true;
   }
@@ -94,6 +188,11 @@ export class RequestTransaction {
 
   /** Commits, or rolls back when the request was abandoned; later calls do nothing. */
   async finish(): Promise<void> {
+    await this.beginning?.catch(() => undefined);
+    if (this.state === 'pending') {
+      this.state = 'done';
+      return;
+    }
     if (this.state !== 'open') return;
     if (this.abandoned) return this.rollback();
     this.state = 'committing';
@@ -109,6 +208,11 @@ export class RequestTransaction {
 
   /** Ends the transaction without keeping anything (a request that never reached its answer). */
   async rollback(): Promise<void> {
+    await this.beginning?.catch(() => undefined);
+    if (this.state === 'pending') {
+      this.state = 'done';
+      return;
+    }
     if (this.state !== 'open') return;
     this.state = 'done';
     try {
@@ -129,4 +233,10 @@ export class RequestTransaction {
     this.em.resetTransactionContext();
     return transaction;
   }
+}
+
+function promisified(connection: PgConnection, text: string): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    connection.query(text, (error: Error | null, result: unknown) => (error ? reject(error) : resolve(result)));
+  });
 }

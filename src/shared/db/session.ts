@@ -25,8 +25,6 @@ export interface SessionViewer {
 /**
  * The settings row-level security reads, as one statement with $1…$7 parameters, for code that talks
  * to PostgreSQL without the EntityManager (the webhook worker reads as a hook's account with it).
- */
-/**
  * Also `plan_cache_mode`: the compiled reads are prepared statements whose plans do not depend on
  * their parameters' values much (keys, codes, page sizes), and planning them under row-level
  * security costs about as much as running them; PostgreSQL's default would plan each of the first
@@ -35,6 +33,9 @@ export interface SessionViewer {
 export const SESSION_VIEWER_SQL = `select set_config('silta.organisations', $1, true), set_config('silta.programmes', $2, true),
   set_config('silta.sees_all', $3, true), set_config('silta.writing', 'off', true), set_config('statement_timeout', $4, true),
   set_config('silta.account', $5, true), set_config('silta.admin', $6, true), set_config('silta.verified_organisations', $7, true), set_config('plan_cache_mode', 'force_generic_plan', true)`;
+
+/** The committed data's version (the response cache's), as text. */
+export const DATA_VERSION_SQL = '(select sum(n) from data_version)::text';
 
 /** The parameters of SESSION_VIEWER_SQL. */
 export function sessionViewerParams(viewer: SessionViewer, statementTimeoutMs = 0): string[] {
@@ -65,7 +66,7 @@ export function knexOf(em: EntityManager): Knex {
  * cache's, see `data_version`) before the request reads any data, and returns it.
  */
 export async function setSessionViewer(em: EntityManager, viewer: SessionViewer, statementTimeoutMs = 0, readDataVersion = false): Promise<bigint | undefined> {
-  const sql = SESSION_VIEWER_SQL + (readDataVersion ? ', (select sum(n) from data_version)::text as data_version' : '');
+  const sql = SESSION_VIEWER_SQL + (readDataVersion ? `, ${DATA_VERSION_SQL} as data_version` : '');
   // The same text on every request: a named prepared statement, parsed once per pooled connection.
   const result = (await knexOf(em)
     .raw(sql.replace(/\$\d/g, '?'), sessionViewerParams(viewer, statementTimeoutMs))

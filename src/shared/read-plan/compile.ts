@@ -20,6 +20,8 @@ import {
   type DocumentNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
+import { NotInlinable } from '../db/one-round-trip';
+import type { RequestTransaction } from '../db/request-transaction';
 import { knexOf } from '../db/session';
 import { collectingReferenceChecks, referencesExistSql } from '../reference-checks';
 import { actualFieldCost, type ResolvedField } from '../limits/query-cost';
@@ -583,19 +585,33 @@ const preparedNames = new Set<string>();
 const PREPARED_TEXTS = 200;
 
 function statementName(sql: string): string | undefined {
-  const name = `silta_${createHash('sha1').update(sql).digest('base64url')}`;
+  const name = `silta_${createHash('sha1').update(sql).digest('hex')}`;
   if (preparedNames.has(name)) return name;
   if (preparedNames.size >= PREPARED_TEXTS) return undefined;
   preparedNames.add(name);
   return name;
 }
 
-/** Runs a compiled read in the request's transaction: one statement. */
-export async function runCompiledRead(ctx: ReadPlanContext, compiled: CompiledRead): Promise<unknown> {
+/**
+ * Runs a compiled read in the request's transaction: one statement. When the transaction has not
+ * begun (the usual case), the whole transaction is one round trip (`RequestTransaction.runAlone`).
+ */
+export async function runCompiledRead(ctx: ReadPlanContext & { transaction: RequestTransaction }, compiled: CompiledRead): Promise<unknown> {
   const name = statementName(compiled.sql);
-  const query = knexOf(ctx.em).raw(compiled.sql, compiled.bindings as never[]);
-  const result = (await (name ? query.options({ name }) : query)) as { rows: { body: string | null }[] };
-  const { body } = result.rows[0];
+  let body: string | null | undefined;
+  if (name && ctx.transaction.isPending) {
+    try {
+      body = (await ctx.transaction.runAlone({ sql: compiled.sql, bindings: compiled.bindings, name }))?.body as string | null;
+    } catch (error) {
+      if (!(error instanceof NotInlinable)) throw error;
+    }
+  }
+  if (body === undefined) {
+    await ctx.transaction.ensureBegun();
+    const query = knexOf(ctx.em).raw(compiled.sql, compiled.bindings as never[]);
+    const result = (await (name ? query.options({ name }) : query)) as { rows: { body: string | null }[] };
+    body = result.rows[0].body;
+  }
   // A reference the services would refuse (an unknown theme): the resolvers run and report it.
   if (body === null) throw new NotCompilable('a reference check failed');
   return JSON.parse(body);

@@ -1,12 +1,14 @@
 import { HeaderMap, type ApolloServerPlugin, type BaseContext } from '@apollo/server';
 import type { Logger } from 'pino';
 import { ErrorCode } from '../errors';
+import type { RequestTransaction } from '../db/request-transaction';
 import type { ActualCostCounter } from '../limits/query-cost';
 import { compileRead, NotCompilable, runCompiledRead } from './compile';
 import { checkDeclaredReads, type ReadPlanContext } from './registry';
 
 interface CompiledReadsContext extends BaseContext, ReadPlanContext {
   logger: Logger;
+  transaction: RequestTransaction;
   limits: ActualCostCounter;
 }
 
