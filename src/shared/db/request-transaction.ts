@@ -135,6 +135,8 @@ export class RequestTransaction {
     if (this.state !== 'pending') throw new Error('runAlone needs a transaction that has not begun');
     // The name is written into the message as an identifier.
     if (!/^[a-z_][a-z0-9_]{0,62}$/.test(statement.name)) throw new Error(`not a statement name: ${statement.name}`);
+    // The pool itself: this message is the whole transaction, on a connection of its own.
+    // eslint-disable-next-line no-restricted-properties -- see above
     const knex = this.em.getKnex();
     const native = knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]).toSQL().toNative();
     const args = native.bindings.map(literal).join(', ');
