@@ -44,10 +44,10 @@ function oneStatementAtATime(connection: PgConnection): () => void {
   };
 }
 
-/** A statement for `runAlone`: text with `?` placeholders, their values, and its prepared statement's name. */
+/** A statement for `runAlone`: text with `$n` placeholders, their values, and its prepared statement's name. */
 export interface LoneStatement {
   sql: string;
-  bindings: unknown[];
+  bindings: readonly unknown[];
   name: string;
 }
 
@@ -94,6 +94,11 @@ export class RequestTransaction {
     return this.version;
   }
 
+  /** Who the transaction reads as, as text: what row-level security sees (a key for work that depends on it). */
+  get viewerKey(): string {
+    return sessionViewerParams(this.viewer).join('|');
+  }
+
   /** Not begun yet: nothing of the request has touched the database in its transaction. */
   get isPending(): boolean {
     return this.state === 'pending';
@@ -138,8 +143,7 @@ export class RequestTransaction {
     // The pool itself: this message is the whole transaction, on a connection of its own.
     // eslint-disable-next-line no-restricted-properties -- see above
     const knex = this.em.getKnex();
-    const native = knex.raw(statement.sql, statement.bindings as Knex.RawBinding[]).toSQL().toNative();
-    const args = native.bindings.map(literal).join(', ');
+    const args = statement.bindings.map(literal).join(', ');
     const session = SESSION_VIEWER_SQL.replace(/\$(\d)/g, (_, n: string) => literal(sessionViewerParams(this.viewer, this.statementTimeoutMs)[Number(n) - 1]));
     this.state = 'committing';
     const client = knex.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(connection: PgConnection): Promise<void>; emit(event: string, data: unknown): void };
@@ -148,7 +152,7 @@ export class RequestTransaction {
       const prepared = preparedNames(connection);
       if (!prepared.has(statement.name)) {
         // Once per connection and statement, outside any transaction (a prepared statement outlives it).
-        await promisified(connection, `prepare ${statement.name} as ${native.sql}`);
+        await promisified(connection, `prepare ${statement.name} as ${statement.sql}`);
         prepared.add(statement.name);
       }
       const text = [
@@ -161,7 +165,7 @@ export class RequestTransaction {
       const [, settings, executed] = results;
       if (this.readDataVersion) this.version = BigInt(settings.rows[0].data_version as string);
       // Tests and the benchmark count statements from knex's query events, as for every other statement.
-      client.emit('query', { sql: native.sql, bindings: native.bindings });
+      client.emit('query', { sql: statement.sql, bindings: statement.bindings });
       return executed.rows[0];
     } catch (error) {
       // An error leaves the message's transaction aborted; the connection goes back clean.

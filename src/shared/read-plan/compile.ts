@@ -20,6 +20,7 @@ import {
   type DocumentNode,
 } from 'graphql';
 import { createHash } from 'node:crypto';
+import { LRUCache } from 'lru-cache';
 import { NotInlinable } from '../db/one-round-trip';
 import type { RequestTransaction } from '../db/request-transaction';
 import { knexOf } from '../db/session';
@@ -348,8 +349,39 @@ async function planNodes(p: Planner, node: FieldNode, ids: unknown[], single: bo
 export interface CompiledRead {
   sql: string;
   bindings: unknown[];
+  /** The same with `$n` placeholders, and its prepared statement's name (see `statementName`). */
+  native?: { sql: string; bindings: readonly unknown[]; name: string | undefined };
   /** Turns the statement's JSON into the response's `data`, counting the actual cost; throws NotCompilable for a null where the schema forbids one. */
   shape(body: unknown, cost: CostCounter): Record<string, unknown>;
+}
+
+/**
+ * Plans are kept per parsed document (Apollo reuses the object for the same query text), for the
+ * same operation, variables and viewer (as row-level security sees it): a plan is a pure function of
+ * those, because the modules' `list` and `from` functions read only their arguments and the viewer,
+ * and the services' reference checks become part of the statement instead of running while planning.
+ */
+const plans = new WeakMap<DocumentNode, LRUCache<string, CompiledRead>>();
+const PLANS_PER_DOCUMENT = 64;
+
+/** `compileRead`, remembered (see `plans`); `viewerKey` identifies what row-level security sees. */
+export async function compileReadCached(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  rawVariables: Record<string, unknown> | undefined,
+  ctx: ReadPlanContext,
+  viewerKey: string,
+): Promise<CompiledRead> {
+  let byKey = plans.get(document);
+  if (!byKey) plans.set(document, (byKey = new LRUCache<string, CompiledRead>({ max: PLANS_PER_DOCUMENT })));
+  const key = `${operation.name?.value ?? ''}\u0000${viewerKey}\u0000${JSON.stringify(rawVariables ?? {})}`;
+  const known = byKey.get(key);
+  if (known) return known;
+  const compiled = await compileRead(schema, document, operation, rawVariables, ctx);
+  // Large variables are planned each time rather than kept.
+  if (key.length <= 4096) byKey.set(key, compiled);
+  return compiled;
 }
 
 /** Plans a query operation, or throws NotCompilable (or the services' BAD_USER_INPUT) for the resolvers to handle. */
@@ -597,11 +629,15 @@ function statementName(sql: string): string | undefined {
  * begun (the usual case), the whole transaction is one round trip (`RequestTransaction.runAlone`).
  */
 export async function runCompiledRead(ctx: ReadPlanContext & { transaction: RequestTransaction }, compiled: CompiledRead): Promise<unknown> {
-  const name = statementName(compiled.sql);
+  if (!compiled.native) {
+    const native = knexOf(ctx.em).raw(compiled.sql, compiled.bindings as never[]).toSQL().toNative();
+    compiled.native = { sql: native.sql, bindings: native.bindings, name: statementName(compiled.sql) };
+  }
+  const { name } = compiled.native;
   let body: string | null | undefined;
   if (name && ctx.transaction.isPending) {
     try {
-      body = (await ctx.transaction.runAlone({ sql: compiled.sql, bindings: compiled.bindings, name }))?.body as string | null;
+      body = (await ctx.transaction.runAlone({ sql: compiled.native.sql, bindings: compiled.native.bindings, name }))?.body as string | null;
     } catch (error) {
       if (!(error instanceof NotInlinable)) throw error;
     }

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { ErrorCode } from '../errors';
 import type { RequestTransaction } from '../db/request-transaction';
 import type { ActualCostCounter } from '../limits/query-cost';
-import { compileRead, NotCompilable, runCompiledRead } from './compile';
+import { compileReadCached, NotCompilable, runCompiledRead } from './compile';
 import { checkDeclaredReads, type ReadPlanContext } from './registry';
 
 interface CompiledReadsContext extends BaseContext, ReadPlanContext {
@@ -29,7 +29,7 @@ export function compiledReadsPlugin<TContext extends CompiledReadsContext>(): Ap
           if (operation.operation !== 'query') return null;
           let compiled;
           try {
-            compiled = await compileRead(schema, document, operation, request.variables, contextValue);
+            compiled = await compileReadCached(schema, document, operation, request.variables, contextValue, contextValue.transaction.viewerKey);
           } catch (error) {
             // Not declared, or an argument the services refuse: the resolvers answer and report it.
             if (!(error instanceof NotCompilable)) contextValue.logger.debug({ err: error }, 'compiled read refused; the resolvers answer');

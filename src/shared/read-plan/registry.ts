@@ -10,7 +10,10 @@ import type { ListSpec, ParentLink } from '../relay/keyset';
  * compiled by accident: it is simply not listed.
  *
  * SQL snippets are functions of the row alias they read from (`r3`), never of a fixed name, because
- * levels nest as correlated subqueries. Everything runs in the request's transaction as the serving
+ * levels nest as correlated subqueries. `list` and `from` may depend on their arguments and the
+ * viewer only, never on what the database holds (a check that a code exists goes through
+ * `checkReferencesExist`, which the compiled statement then makes its condition): plans are kept and
+ * reused per query text, variables and viewer (`compileReadCached`). Everything runs in the request's transaction as the serving
  * role, so row-level security hides rows exactly as it does for the loaders.
  */
 
