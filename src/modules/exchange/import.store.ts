@@ -110,6 +110,8 @@ export class BatchWrite {
   private readonly creates = new Map<TableSpec, Row[]>();
   private readonly updates = new Map<TableSpec, Array<{ current: Row; set: Row }>>();
   private readonly removals = new Map<TableSpec, Row[]>();
+  /** A stored row's pending update, so that a second change to it joins the first. */
+  private readonly pending = new Map<Row, { current: Row; set: Row }>();
 
   private readonly order = WRITE_ORDER;
 
@@ -133,9 +135,13 @@ export class BatchWrite {
       if (!same(current[property], value)) set[property] = value;
     }
     if (Object.keys(set).length === 0) return false;
-    const pending = this.updates.get(spec)?.find((entry) => entry.current === current);
+    const pending = this.pending.get(current);
     if (pending) Object.assign(pending.set, set);
-    else this.list(this.updates, spec).push({ current, set });
+    else {
+      const entry = { current, set };
+      this.pending.set(current, entry);
+      this.list(this.updates, spec).push(entry);
+    }
     return true;
   }
 
@@ -163,7 +169,7 @@ export class BatchWrite {
       if (!rows) continue;
       const properties = [...spec.key.filter((property) => property === 'id'), ...Object.keys(spec.columns)];
       const records = rows.map((row) => Object.fromEntries(properties.map((property) => [property, resolved(row[property])])));
-      await this.insert(em, spec, properties, records);
+      await this.insertRows(em, spec, properties, records);
       records.forEach((record, index) => {
         const changes = changesOf(Object.fromEntries(Object.entries(record).filter(([property]) => property !== 'id')), null);
         const owner = spec.ownerOnCreate;
@@ -174,7 +180,7 @@ export class BatchWrite {
     for (const spec of this.order) {
       const entries = this.updates.get(spec);
       if (!entries) continue;
-      await this.change(em, spec, entries);
+      await this.updateRows(em, spec, entries);
       for (const { current, set } of entries) {
         const changes: AuditRow['changes'] = {};
         for (const [property, value] of Object.entries(set)) changes[property] = { before: current[property] ?? null, after: resolved(value) };
@@ -184,7 +190,7 @@ export class BatchWrite {
     for (const spec of [...this.order].reverse()) {
       const rows = this.removals.get(spec);
       if (!rows) continue;
-      await this.delete(em, spec, rows);
+      await this.deleteRows(em, spec, rows);
       for (const row of rows) audit.push(this.auditRow(spec, 'DELETE', row, changesOf(null, row)));
     }
     if (audit.length > 0) {
@@ -205,7 +211,7 @@ export class BatchWrite {
     return list;
   }
 
-  private async insert(em: EntityManager, spec: TableSpec, properties: string[], records: Row[]): Promise<void> {
+  private async insertRows(em: EntityManager, spec: TableSpec, properties: string[], records: Row[]): Promise<void> {
     const columns = properties.map((property) => (property === 'id' ? (['id', 'int'] as const) : spec.columns[property]));
     await query(
       em,
@@ -216,7 +222,7 @@ export class BatchWrite {
   }
 
   /** One statement per set of changed properties (a batch has few: most rows change the same fields). */
-  private async change(em: EntityManager, spec: TableSpec, entries: Array<{ current: Row; set: Row }>): Promise<void> {
+  private async updateRows(em: EntityManager, spec: TableSpec, entries: Array<{ current: Row; set: Row }>): Promise<void> {
     const groups = new Map<string, Row[]>();
     for (const { current, set } of entries) {
       const properties = Object.keys(set).sort();
@@ -239,7 +245,7 @@ export class BatchWrite {
     }
   }
 
-  private async delete(em: EntityManager, spec: TableSpec, rows: Row[]): Promise<void> {
+  private async deleteRows(em: EntityManager, spec: TableSpec, rows: Row[]): Promise<void> {
     const definitions = spec.key.map((property) => `"${property}" ${property === 'id' ? 'int' : spec.columns[property][1]}`);
     await query(
       em,

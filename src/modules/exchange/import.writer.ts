@@ -214,6 +214,8 @@ export class ImportWriter {
   private readonly seen: Record<Kind, Map<string, number>> = { organisation: new Map(), programme: new Map(), project: new Map() };
   /** Set when a batch could not be written: nothing more is attempted. */
   private broken = false;
+  /** The problems of a batch being written, while they are gathered to be listed by line. */
+  private collected: ImportProblem[] | null = null;
 
   constructor(
     private readonly em: EntityManager,
@@ -226,11 +228,27 @@ export class ImportWriter {
   async write(items: AsyncIterable<ReadItem>): Promise<WriteOutcome> {
     for (const term of await query<{ id: number; code: string }>(this.em, 'select id, code from theme')) this.themes.set(term.code, term.id);
     for (const term of await query<{ id: number; code: string }>(this.em, 'select id, code from target_group')) this.targetGroups.set(term.code, term.id);
-    let kind: Kind | null = null;
-    let batch: Array<Item<unknown>> = [];
+    // A CSV row yields its new organisations, then its project: the row's records share a batch (its
+    // organisations written first), not one batch per switch between the kinds. JSON lists are written
+    // list by list, as the file orders them.
+    let organisations: Array<Item<OrganisationRecord>> = [];
+    let projects: Array<Item<ProjectRecord>> = [];
     const flushBatch = async (): Promise<void> => {
-      if (batch.length > 0 && kind) await this.writeBatch(kind, batch);
-      batch = [];
+      const [pendingOrganisations, pendingProjects] = [organisations, projects];
+      organisations = [];
+      projects = [];
+      if (pendingOrganisations.length === 0 || pendingProjects.length === 0) {
+        if (pendingOrganisations.length > 0) await this.writeBatch('organisation', pendingOrganisations);
+        if (pendingProjects.length > 0) await this.writeBatch('project', pendingProjects);
+        return;
+      }
+      // The problems of a mixed batch are listed by line, as row-by-row writing listed them.
+      this.collected = [];
+      await this.writeBatch('organisation', pendingOrganisations);
+      await this.writeBatch('project', pendingProjects);
+      const collected = this.collected;
+      this.collected = null;
+      this.report(collected.sort((a, b) => a.line - b.line));
     };
     for await (const item of items) {
       if (item.kind === 'invalid') {
@@ -247,14 +265,14 @@ export class ImportWriter {
         } else this.programmes.push({ record: item.record, origin: item.origin });
         continue;
       }
-      if (item.kind !== kind || batch.length >= BATCH_SIZE) {
-        await flushBatch();
-        kind = item.kind;
-      }
+      const switching = item.kind === 'organisation' ? projects.length > 0 && item.origin.path !== undefined : organisations.length > 0 && item.origin.path !== undefined;
+      if (switching || organisations.length + projects.length >= BATCH_SIZE) await flushBatch();
       if (item.kind === 'project' && !this.programmesWritten) {
+        await flushBatch();
         await this.writeProgrammes();
       }
-      batch.push({ record: item.record, origin: item.origin });
+      if (item.kind === 'organisation') organisations.push({ record: item.record, origin: item.origin });
+      else projects.push({ record: item.record, origin: item.origin });
     }
     await flushBatch();
     if (!this.programmesWritten) await this.writeProgrammes();
@@ -270,6 +288,10 @@ export class ImportWriter {
   }
 
   private report(problems: readonly ImportProblem[]): void {
+    if (this.collected) {
+      this.collected.push(...problems);
+      return;
+    }
     this.problemCount += problems.length;
     for (const problem of problems) if (this.problems.length < MAX_LISTED_PROBLEMS) this.problems.push(problem);
   }
