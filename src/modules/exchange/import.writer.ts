@@ -34,7 +34,9 @@ import {
 } from './import.store';
 
 /** Records read, checked and written as one set (a few statements per table); memory stays flat. */
-export const BATCH_SIZE = 2_000;
+export const BATCH_SIZE = 1_000;
+/** Records the reader may parse ahead while a batch is being written (the two overlap). */
+const READ_AHEAD = 1_000;
 /** Problems listed in a report; the count goes on (a file of 100 000 bad rows would make a huge report). */
 export const MAX_LISTED_PROBLEMS = 10_000;
 /** Programmes are held until the file's organisations are written (they refer to them); few in any real file. */
@@ -81,6 +83,32 @@ export interface WriteOutcome {
 function emptyCounts(): ImportCounts {
   const kind = (): ImportCounts['project'] => ({ created: 0, updated: 0, unchanged: 0, invalid: 0 });
   return { organisation: kind(), programme: kind(), project: kind() };
+}
+
+/**
+ * Yields what `source` yields, asking it for up to `size` items ahead: an async generator runs the
+ * queued requests one after another, so the reader parses while the writer waits for the database.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const queue: Array<Promise<IteratorResult<T>>> = [];
+  try {
+    for (;;) {
+      while (queue.length < size) {
+        const request = iterator.next();
+        // A failure is thrown where its item is awaited, not reported as unhandled while it waits.
+        request.catch(() => undefined);
+        queue.push(request);
+      }
+      const next = await queue.shift()!;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Settle what was asked for, then let the source close its file.
+    await Promise.allSettled(queue);
+    await iterator.return?.();
+  }
 }
 
 /** "1234.5" → "1234.50": how PostgreSQL's numeric(14,2) gives it back. */
@@ -250,7 +278,7 @@ export class ImportWriter {
       this.collected = null;
       this.report(collected.sort((a, b) => a.line - b.line));
     };
-    for await (const item of items) {
+    for await (const item of readAhead(items, READ_AHEAD)) {
       if (item.kind === 'invalid') {
         this.report(item.problems);
         // A JSON record's path names its list; a CSV row is a project.
