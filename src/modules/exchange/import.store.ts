@@ -3,7 +3,7 @@ import type { AuditActor } from '../audit/audit.recorder';
 import { query } from './exchange.sql';
 
 /**
- * The import's SQL (docs/import-export.md, "How the importer writes"): rows are read and written per
+ * The import's SQL (docs/import-export.md, "How a batch is written"): rows are read and written per
  * batch as sets (`json_to_recordset` with one parameter), never entity by entity, and every written
  * row gets the audit row `flushWithAudit` would give it (audit.recorder.ts: field names are the API's
  * property names, values as MikroORM holds them), inserted in one statement per batch.
