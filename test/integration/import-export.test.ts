@@ -131,6 +131,33 @@ describe('silta import (Silta JSON)', () => {
     expect(audit.changes).toEqual({ title: { before: 'Nuorten tupa', after: 'Nuorten tupa (laajennettu)' } });
   });
 
+  it('audits every row a second import changes: an organisation, its replaced contact people, a programme part, a removed participation', async () => {
+    await importInto(app, fixture('good.json'));
+    const dir = mkdtempSync(path.join(tmpdir(), 'silta-import-'));
+    const file = JSON.parse(readFileSync(fixture('good.json'), 'utf8')) as {
+      organisations: Array<Record<string, unknown>>;
+      programmes: Array<{ objectives: Array<Record<string, unknown>> }>;
+      projects: Array<{ participations: unknown[] }>;
+    };
+    file.organisations[1].description = 'Nuorisoseura Tuontilassa';
+    file.organisations[1].contactPeople = [];
+    file.programmes[0].objectives[0].title = 'Osallisuus';
+    file.projects[0].participations = file.projects[0].participations.slice(0, 1);
+    writeFileSync(path.join(dir, 'second.json'), JSON.stringify(file));
+    const [{ last }] = await app.sql<{ last: string }>('select max(id)::text as last from audit_event');
+    const report = await importInto(app, path.join(dir, 'second.json'));
+    expect(report.counts).toEqual({ organisation: { ...zero, updated: 1, unchanged: 1 }, programme: { ...zero, updated: 1 }, project: { ...zero, updated: 1, unchanged: 1 } });
+    const rows = await app.sql<{ entity_type: string; action: string; changes: Record<string, { before: unknown; after: unknown }> }>(
+      'select entity_type, action, changes from audit_event where id > ? order by entity_type',
+      [last],
+    );
+    expect(rows.map(({ entity_type, action }) => `${entity_type} ${action}`)).toEqual(['ContactPerson DELETE', 'Organisation UPDATE', 'Participation DELETE', 'ProgrammeObjective UPDATE']);
+    expect(rows[1].changes).toEqual({ description: { before: null, after: 'Nuorisoseura Tuontilassa' } });
+    expect(rows[0].changes).toMatchObject({ name: { before: 'Aino Tuoja', after: null }, email: { before: 'aino@example.fi', after: null } });
+    expect(rows[3].changes).toEqual({ title: { before: 'Osallisuuden lisääminen', after: 'Osallisuus' } });
+    expect(rows[2].changes).toMatchObject({ role: { before: 'FUNDER', after: null }, version: { before: 1, after: null } });
+  });
+
   it('refuses a file with bad rows as a whole: every problem reported with line and JSON path, nothing written', async () => {
     await importInto(app, fixture('good.json'));
     const before = await snapshot(app);

@@ -5,9 +5,8 @@ import { setWriting } from '../../shared/db/session';
 import { forbidden } from '../../shared/errors';
 import { requireWriter } from '../mutation/mutation.runner';
 import { UserError, UserErrorCode, userError } from '../../shared/mutations/user-error';
-import { flushWithAudit } from '../audit/audit.recorder';
 import { isAdmin, isCoordinator } from '../auth/viewer';
-import { ADMIN_PERMISSIONS, auditActor, hashStream, mayCommit, recordImportRun, writeImport, type ImportReport, type ImportRequest } from './import.service';
+import { ADMIN_PERMISSIONS, hashStream, mayCommit, recordImportRun, writeImport, type ImportReport, type ImportRequest } from './import.service';
 import type { WriteOutcome } from './import.writer';
 
 /** What the mutation needs of the configuration (IMPORT_MAX_BYTES). */
@@ -178,17 +177,16 @@ export class ImportMutationResolver {
     if (ctx.transaction.isAbandoned) throw new Error('The request was abandoned after its timeout');
     const started = new Date();
     const fileHash = await hashStream(request.open());
-    const actor = auditActor(request.actor);
     let outcome: WriteOutcome;
     let committed = false;
     try {
       // A savepoint in the request's transaction, under row-level security as the viewer; writes only
       // inside the write window, each batch with its audit rows.
       outcome = await ctx.em.fork({ keepTransactionContext: true }).transactional(async (em) => {
-        const result = await writeImport(em, request, async (batch) => {
-          await setWriting(batch, true);
-          await flushWithAudit(batch, actor);
-          await setWriting(batch, false);
+        const result = await writeImport(em, request, async (batchEm, batch) => {
+          await setWriting(batchEm, true);
+          await batch.write(batchEm);
+          await setWriting(batchEm, false);
         });
         if (!mayCommit(request, result)) throw new RollBack(result);
         return result;

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { flushWithAudit, type AuditActor } from '../audit/audit.recorder';
+import type { AuditActor } from '../audit/audit.recorder';
 import type { ImportProblem } from './exchange.records';
 import { ImportRun, type ImportCounts } from './import-run.entity';
+import type { BatchWrite } from './import.store';
 import { ImportWriter, type ImportPermissions, type NearDuplicate, type WriteOutcome } from './import.writer';
 import { readRecords, type ImportFormat } from './readers';
 import { loadReadContext } from './readers/read-context';
@@ -75,13 +76,13 @@ export function mayCommit(request: Pick<ImportRequest, 'dryRun' | 'skipInvalid'>
 }
 
 /**
- * Reads and writes one file inside the caller's transaction, with `flush` writing the audit rows.
- * The caller commits or rolls back (see `mayCommit`).
+ * Reads and writes one file inside the caller's transaction; `flush` writes each batch with its audit
+ * rows (`batch.write(em)`, in the caller's write window). The caller commits or rolls back (see `mayCommit`).
  */
-export async function writeImport(em: EntityManager, request: ImportRequest, flush: (em: EntityManager) => Promise<void>): Promise<WriteOutcome> {
+export async function writeImport(em: EntityManager, request: ImportRequest, flush: (em: EntityManager, batch: BatchWrite) => Promise<void>): Promise<WriteOutcome> {
   const context = await loadReadContext(em);
   const items = readRecords(request.open(), { fileName: request.fileName, programmeCode: request.programmeCode, format: request.format, mappingFile: request.mappingFile, context });
-  return new ImportWriter(em, { skipInvalid: request.skipInvalid, permissions: request.permissions, context, flush }).write(items);
+  return new ImportWriter(em, { skipInvalid: request.skipInvalid, permissions: request.permissions, context, actor: auditActor(request.actor), flush }).write(items);
 }
 
 export function auditActor(actor: ImportActor): AuditActor {
@@ -129,12 +130,11 @@ export async function importFile(em: EntityManager, request: ImportRequest): Pro
   const started = new Date();
   const fileHash = await hashStream(request.open());
   const format = await formatOf(request);
-  const actor = auditActor(request.actor);
   let outcome: WriteOutcome | undefined;
   let committed = false;
   try {
     await em.fork().transactional(async (tx) => {
-      outcome = await writeImport(tx, request, async (batch) => void (await flushWithAudit(batch, actor)));
+      outcome = await writeImport(tx, request, (batchEm, batch) => batch.write(batchEm));
       if (!mayCommit(request, outcome)) throw new RollBack();
     });
     committed = true;

@@ -1,29 +1,42 @@
-import { ref, type Ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { uniquenessKey } from '../../shared/mutations/validation';
 import { parseGlobalId } from '../../shared/relay/global-id';
-import { FundingLine } from '../funding/funding-line.entity';
-import { Municipality } from '../geography/municipality.entity';
-import { PostalArea } from '../geography/postal-area.entity';
-import { ContactPerson } from '../organisation/contact-person.entity';
-import { ExternalId } from '../organisation/external-id.entity';
-import { Organisation } from '../organisation/organisation.entity';
+import type { AuditActor } from '../audit/audit.recorder';
 import { validateOrganisationFields } from '../organisation/organisation.mutations';
-import { ProgrammeArea, ProgrammeCeiling, ProgrammeDecision, ProgrammeFunder, ProgrammeObjective } from '../programme/programme-parts.entity';
-import { Programme } from '../programme/programme.entity';
 import { validateProgrammeFields } from '../programme/programme.mutations';
 import { validateFundingLineFields } from '../funding/funding.mutations';
-import { Participation } from '../project/participation.entity';
-import { Project, ProjectLocation, ProjectTargetGroup, ProjectTheme } from '../project/project.entity';
 import { validateProjectFields } from '../project/project.validation';
-import { TargetGroup, Theme } from '../project/vocabulary.entity';
 import type { ImportProblem, OrganisationRecord, OrganisationRef, ProgrammeRecord, ProjectRecord, ReadItem, RecordOrigin } from './exchange.records';
 import type { ImportCounts } from './import-run.entity';
 import type { ReadContext } from './readers/read-context';
 import { query } from './exchange.sql';
+import {
+  BatchWrite,
+  CONTACT_PERSON,
+  EXTERNAL_ID,
+  FUNDING_LINE,
+  loadRows,
+  ORGANISATION,
+  PARTICIPATION,
+  PendingId,
+  PROGRAMME,
+  PROGRAMME_AREA,
+  PROGRAMME_CEILING,
+  PROGRAMME_DECISION,
+  PROGRAMME_FUNDER,
+  PROGRAMME_OBJECTIVE,
+  PROJECT,
+  PROJECT_LOCATION,
+  PROJECT_TARGET_GROUP,
+  PROJECT_THEME,
+  type Row,
+  type TableSpec,
+} from './import.store';
 
-/** Records written per flush; the EntityManager is cleared between batches, so memory stays flat. */
-export const BATCH_SIZE = 500;
+/** Records read, checked and written as one set (a few statements per table); memory stays flat. */
+export const BATCH_SIZE = 1_000;
+/** Records the reader may parse ahead while a batch is being written (the two overlap). */
+const READ_AHEAD = 1_000;
 /** Problems listed in a report; the count goes on (a file of 100 000 bad rows would make a huge report). */
 export const MAX_LISTED_PROBLEMS = 10_000;
 /** Programmes are held until the file's organisations are written (they refer to them); few in any real file. */
@@ -54,8 +67,10 @@ export interface WriteOptions {
   skipInvalid: boolean;
   permissions: ImportPermissions;
   context: ReadContext;
-  /** Flushes the EntityManager's changes with their audit rows (the caller's actor and operation). */
-  flush: (em: EntityManager) => Promise<void>;
+  /** Who imports: each written row's audit row names them. */
+  actor: AuditActor;
+  /** Writes a batch's changes with their audit rows (`batch.write(em)`), in the caller's write window. */
+  flush: (em: EntityManager, batch: BatchWrite) => Promise<void>;
 }
 
 export interface WriteOutcome {
@@ -70,6 +85,32 @@ function emptyCounts(): ImportCounts {
   return { organisation: kind(), programme: kind(), project: kind() };
 }
 
+/**
+ * Yields what `source` yields, asking it for up to `size` items ahead: an async generator runs the
+ * queued requests one after another, so the reader parses while the writer waits for the database.
+ */
+export async function* readAhead<T>(source: AsyncIterable<T>, size: number): AsyncGenerator<T> {
+  const iterator = source[Symbol.asyncIterator]();
+  const queue: Array<Promise<IteratorResult<T>>> = [];
+  try {
+    for (;;) {
+      while (queue.length < size) {
+        const request = iterator.next();
+        // A failure is thrown where its item is awaited, not reported as unhandled while it waits.
+        request.catch(() => undefined);
+        queue.push(request);
+      }
+      const next = await queue.shift()!;
+      if (next.done) return;
+      yield next.value;
+    }
+  } finally {
+    // Settle what was asked for, then let the source close its file.
+    await Promise.allSettled(queue);
+    await iterator.return?.();
+  }
+}
+
 /** "1234.5" → "1234.50": how PostgreSQL's numeric(14,2) gives it back. */
 export function money(value: string): string {
   const [whole, fraction = ''] = value.split('.');
@@ -82,7 +123,7 @@ function isCalendarDate(value: string): boolean {
   return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 10) === value;
 }
 
-type Row<R> = { record: R; origin: RecordOrigin };
+type Item<R> = { record: R; origin: RecordOrigin };
 type Kind = 'organisation' | 'programme' | 'project';
 
 /** Names the field of a record as the report shows it: JSON path, CSV header, or the record field. */
@@ -120,27 +161,17 @@ class RowProblems {
   }
 }
 
-/** Sets `entity[key]` when the value differs; returns whether it did. */
-function assign<T extends object, K extends keyof T>(entity: T, key: K, value: T[K] | null | undefined): boolean {
-  if (value === undefined) return false;
-  const current = (entity[key] ?? null) as unknown;
-  const next = (value ?? null) as unknown;
-  if (current === next) return false;
-  if (current instanceof Date && next instanceof Date && current.getTime() === next.getTime()) return false;
-  entity[key] = (value ?? undefined) as T[K];
-  return true;
-}
-
 /**
  * Makes a list of child rows equal to the desired one, matched by key: updates the matched, creates
- * the missing, removes the rest. Returns whether anything changed.
+ * the missing, removes the rest (and duplicates of a key). Returns whether anything changed.
  */
-function sync<E extends object, R>(
-  em: EntityManager,
-  existing: readonly E[],
+function sync<R>(
+  batch: BatchWrite,
+  spec: TableSpec,
+  existing: readonly Row[],
   desired: readonly R[],
-  keyOf: { row: (row: E) => string; record: (record: R) => string },
-  update: (row: E, record: R) => boolean,
+  keyOf: { row: (row: Row) => string; record: (record: R) => string },
+  update: (row: Row, record: R) => boolean,
   create: (record: R) => void,
 ): boolean {
   let changed = false;
@@ -150,7 +181,7 @@ function sync<E extends object, R>(
     const key = keyOf.row(row);
     const record = wanted.get(key);
     if (record === undefined || kept.has(key)) {
-      em.remove(row);
+      batch.remove(spec, row);
       changed = true;
     } else {
       kept.add(key);
@@ -166,19 +197,32 @@ function sync<E extends object, R>(
   return changed;
 }
 
+/** Rows grouped by the owner they refer to (`project`, `programme`, `organisation`). */
+function byOwner(rows: readonly Row[], property: string): Map<number, Row[]> {
+  const groups = new Map<number, Row[]>();
+  for (const row of rows) {
+    const owner = Number(row[property]);
+    const group = groups.get(owner);
+    if (group) group.push(row);
+    else groups.set(owner, [row]);
+  }
+  return groups;
+}
+
+/** A row's key once written (a created row's pending id is known after its batch). */
+function idOf(value: unknown): number {
+  return value instanceof PendingId ? value.id! : Number(value);
+}
+
 function refKey(reference: OrganisationRef): string {
   return JSON.stringify([reference.key ?? null, reference.businessId ?? null, reference.associationRegisterNumber ?? null, reference.externalId ?? null]);
 }
 
-function pk<T extends object>(reference: Ref<T> | undefined | null, key: keyof T): string | number | null {
-  if (!reference) return null;
-  return (reference.unwrap() as T)[key] as string | number;
-}
-
 /**
  * Writes `silta/1` records (from any reader) into the database: validated with the write API's rules,
- * upserted by natural keys, in batches, through the caller's audited flush. The caller owns the
- * transaction and decides from the outcome whether to commit (docs/import-export.md, "silta import").
+ * upserted by natural keys, in batches written as sets with their audit rows (import.store.ts). The
+ * caller owns the transaction and decides from the outcome whether to commit (docs/import-export.md,
+ * "silta import").
  */
 export class ImportWriter {
   private readonly counts = emptyCounts();
@@ -189,7 +233,7 @@ export class ImportWriter {
   private readonly organisationKeys = new Map<string, number>();
   /** Programme codes → IDs, filled lazily and by the file's own programmes. */
   private readonly programmeIds = new Map<string, number | null>();
-  private readonly programmes: Array<Row<ProgrammeRecord>> = [];
+  private readonly programmes: Array<Item<ProgrammeRecord>> = [];
   private programmesWritten = false;
   private readonly themes = new Map<string, number>();
   private readonly targetGroups = new Map<string, number>();
@@ -198,6 +242,8 @@ export class ImportWriter {
   private readonly seen: Record<Kind, Map<string, number>> = { organisation: new Map(), programme: new Map(), project: new Map() };
   /** Set when a batch could not be written: nothing more is attempted. */
   private broken = false;
+  /** The problems of a batch being written, while they are gathered to be listed by line. */
+  private collected: ImportProblem[] | null = null;
 
   constructor(
     private readonly em: EntityManager,
@@ -208,15 +254,31 @@ export class ImportWriter {
   }
 
   async write(items: AsyncIterable<ReadItem>): Promise<WriteOutcome> {
-    for (const term of await this.em.find(Theme, {})) this.themes.set(term.code, term.id);
-    for (const term of await this.em.find(TargetGroup, {})) this.targetGroups.set(term.code, term.id);
-    let kind: Kind | null = null;
-    let batch: Array<Row<unknown>> = [];
+    for (const term of await query<{ id: number; code: string }>(this.em, 'select id, code from theme')) this.themes.set(term.code, term.id);
+    for (const term of await query<{ id: number; code: string }>(this.em, 'select id, code from target_group')) this.targetGroups.set(term.code, term.id);
+    // A CSV row yields its new organisations, then its project: the row's records share a batch (its
+    // organisations written first), not one batch per switch between the kinds. JSON lists are written
+    // list by list, as the file orders them.
+    let organisations: Array<Item<OrganisationRecord>> = [];
+    let projects: Array<Item<ProjectRecord>> = [];
     const flushBatch = async (): Promise<void> => {
-      if (batch.length > 0 && kind) await this.writeBatch(kind, batch);
-      batch = [];
+      const [pendingOrganisations, pendingProjects] = [organisations, projects];
+      organisations = [];
+      projects = [];
+      if (pendingOrganisations.length === 0 || pendingProjects.length === 0) {
+        if (pendingOrganisations.length > 0) await this.writeBatch('organisation', pendingOrganisations);
+        if (pendingProjects.length > 0) await this.writeBatch('project', pendingProjects);
+        return;
+      }
+      // The problems of a mixed batch are listed by line, as row-by-row writing listed them.
+      this.collected = [];
+      await this.writeBatch('organisation', pendingOrganisations);
+      await this.writeBatch('project', pendingProjects);
+      const collected = this.collected;
+      this.collected = null;
+      this.report(collected.sort((a, b) => a.line - b.line));
     };
-    for await (const item of items) {
+    for await (const item of readAhead(items, READ_AHEAD)) {
       if (item.kind === 'invalid') {
         this.report(item.problems);
         // A JSON record's path names its list; a CSV row is a project.
@@ -231,14 +293,14 @@ export class ImportWriter {
         } else this.programmes.push({ record: item.record, origin: item.origin });
         continue;
       }
-      if (item.kind !== kind || batch.length >= BATCH_SIZE) {
-        await flushBatch();
-        kind = item.kind;
-      }
+      const switching = item.kind === 'organisation' ? projects.length > 0 && item.origin.path !== undefined : organisations.length > 0 && item.origin.path !== undefined;
+      if (switching || organisations.length + projects.length >= BATCH_SIZE) await flushBatch();
       if (item.kind === 'project' && !this.programmesWritten) {
+        await flushBatch();
         await this.writeProgrammes();
       }
-      batch.push({ record: item.record, origin: item.origin });
+      if (item.kind === 'organisation') organisations.push({ record: item.record, origin: item.origin });
+      else projects.push({ record: item.record, origin: item.origin });
     }
     await flushBatch();
     if (!this.programmesWritten) await this.writeProgrammes();
@@ -254,6 +316,10 @@ export class ImportWriter {
   }
 
   private report(problems: readonly ImportProblem[]): void {
+    if (this.collected) {
+      this.collected.push(...problems);
+      return;
+    }
     this.problemCount += problems.length;
     for (const problem of problems) if (this.problems.length < MAX_LISTED_PROBLEMS) this.problems.push(problem);
   }
@@ -266,11 +332,19 @@ export class ImportWriter {
     this.programmes.length = 0;
   }
 
+  private batchWrite(): BatchWrite {
+    return new BatchWrite(this.options.actor);
+  }
+
+  private async flush(em: EntityManager, batch: BatchWrite): Promise<void> {
+    if (!batch.empty) await this.options.flush(em, batch);
+  }
+
   /**
    * One batch in a savepoint: a row the checks passed but the database refused (a race, a rule only
    * the database knows) fails the batch, reported at its first line, instead of the whole transaction.
    */
-  private async writeBatch(kind: Kind, rows: Array<Row<unknown>>): Promise<void> {
+  private async writeBatch(kind: Kind, rows: Array<Item<unknown>>): Promise<void> {
     if (this.broken) {
       this.counts[kind].invalid += rows.length;
       return;
@@ -278,9 +352,9 @@ export class ImportWriter {
     const before = { ...this.counts[kind] };
     try {
       await this.em.transactional(async (em) => {
-        if (kind === 'organisation') await this.writeOrganisations(em, rows as Array<Row<OrganisationRecord>>);
-        else if (kind === 'programme') await this.writeProgrammeBatch(em, rows as Array<Row<ProgrammeRecord>>);
-        else await this.writeProjects(em, rows as Array<Row<ProjectRecord>>);
+        if (kind === 'organisation') await this.writeOrganisations(em, rows as Array<Item<OrganisationRecord>>);
+        else if (kind === 'programme') await this.writeProgrammeBatch(em, rows as Array<Item<ProgrammeRecord>>);
+        else await this.writeProjects(em, rows as Array<Item<ProjectRecord>>);
       });
     } catch (error) {
       this.counts[kind] = { ...before, invalid: before.invalid + rows.length };
@@ -288,7 +362,6 @@ export class ImportWriter {
       this.report([{ file: rows[0].origin.file, line: rows[0].origin.line, column: null, message: `The database refused the batch of ${rows.length} ${kind}s starting here: ${message}` }]);
       if (!this.options.skipInvalid) this.broken = true;
     }
-    this.em.clear();
   }
 
   // ---------------------------------------------------------------- organisations
@@ -345,7 +418,7 @@ export class ImportWriter {
     return found;
   }
 
-  private async writeOrganisations(em: EntityManager, rows: Array<Row<OrganisationRecord>>): Promise<void> {
+  private async writeOrganisations(em: EntityManager, rows: Array<Item<OrganisationRecord>>): Promise<void> {
     const { context } = this.options;
     // Match each record to a stored organisation: Y-tunnus, register number, external ID, then siltaId.
     const matches = await this.resolveOrganisations(
@@ -361,7 +434,7 @@ export class ImportWriter {
       return decoded?.type === 'Organisation' ? [Number(decoded.key)] : [];
     });
     const ids = [...new Set([...matches.values(), ...siltaIds])];
-    const loaded = new Map((ids.length > 0 ? await em.find(Organisation, { id: { $in: ids } }) : []).map((org) => [org.id, org]));
+    const loaded = new Map((await loadRows(em, ORGANISATION, 'id', ids)).map((row) => [Number(row.id), row]));
     const names = rows.map(({ record }) => uniquenessKey(record.name));
     const nameHolders = new Map<string, number>();
     for (const row of await query<{ id: number; k: string }>(em, 
@@ -372,10 +445,9 @@ export class ImportWriter {
       nameHolders.set(row.k, row.id);
     }
     const seenNames = new Map<string, number>();
-    const created: Array<{ row: Row<OrganisationRecord>; organisation: Organisation }> = [];
-    const owners = new Map<Organisation, Row<OrganisationRecord>>();
-    for (const row of rows) {
-      const { record, origin } = row;
+    const checked: Array<{ item: Item<OrganisationRecord>; current: Row | undefined }> = [];
+    for (const item of rows) {
+      const { record, origin } = item;
       const problems = new RowProblems(origin);
       if (record.key !== undefined) this.once('organisation', record.key, origin, problems, 'key');
       problems.adopt(
@@ -402,80 +474,92 @@ export class ImportWriter {
       const matchId =
         matches.get(refKey({ businessId: record.businessId ?? undefined, associationRegisterNumber: record.associationRegisterNumber ?? undefined, externalId: record.externalIds?.[0] })) ??
         siltaMatch(record, loaded);
-      const organisation = matchId !== undefined ? loaded.get(matchId) : undefined;
+      const current = matchId !== undefined ? loaded.get(matchId) : undefined;
+      const currentId = current ? Number(current.id) : undefined;
       const nameKey = uniquenessKey(record.name);
       const holder = nameHolders.get(nameKey);
-      if (holder !== undefined && holder !== organisation?.id) {
+      if (holder !== undefined && holder !== currentId) {
         problems.add('name', 'Another organisation already has this name; give its Y-tunnus, register number, external ID or siltaId to update it');
       }
       const earlier = seenNames.get(nameKey);
-      if (earlier !== undefined && earlier !== organisation?.id) problems.add('name', 'Another organisation of this batch has the same name');
+      if (earlier !== undefined && earlier !== currentId) problems.add('name', 'Another organisation of this batch has the same name');
       if (!problems.ok) {
         this.report(problems.list);
         this.counts.organisation.invalid++;
         continue;
       }
-      seenNames.set(nameKey, organisation?.id ?? -1);
-      if (organisation && !this.options.permissions.organisationUpdates) {
-        owners.set(organisation, row);
+      seenNames.set(nameKey, currentId ?? -1);
+      checked.push({ item, current });
+    }
+    // The children of the organisations that will be updated, in one read per table.
+    const updatable = this.options.permissions.organisationUpdates ? [...new Set(checked.flatMap(({ current }) => (current ? [Number(current.id)] : [])))] : [];
+    const externalIds = byOwner(await loadRows(em, EXTERNAL_ID, 'organisation_id', updatable), 'organisation');
+    const contactPeople = byOwner(await loadRows(em, CONTACT_PERSON, 'organisation_id', updatable), 'organisation');
+    const batch = this.batchWrite();
+    const owners = new Map<Row, Item<OrganisationRecord>>();
+    const created: Array<{ item: Item<OrganisationRecord>; row: Row }> = [];
+    for (const { item, current } of checked) {
+      const { record } = item;
+      if (current && !this.options.permissions.organisationUpdates) {
+        owners.set(current, item);
         this.counts.organisation.unchanged++;
-      } else if (organisation) {
-        const changed = this.applyOrganisation(em, organisation, record);
-        owners.set(organisation, row);
-        this.counts.organisation[(await changed) ? 'updated' : 'unchanged']++;
+      } else if (current) {
+        const id = Number(current.id);
+        const changed = this.applyOrganisation(batch, current, record, externalIds.get(id) ?? [], contactPeople.get(id) ?? []);
+        owners.set(current, item);
+        this.counts.organisation[changed ? 'updated' : 'unchanged']++;
       } else {
-        const fresh = em.create(Organisation, { name: record.name, type: record.type });
-        await this.applyOrganisation(em, fresh, record);
-        created.push({ row, organisation: fresh });
-        owners.set(fresh, row);
+        const fresh = batch.create(ORGANISATION, { ...this.organisationFields(record), name: record.name, type: record.type, isDemo: false });
+        this.applyOrganisation(batch, fresh, record, [], []);
+        created.push({ item, row: fresh });
+        owners.set(fresh, item);
         this.counts.organisation.created++;
       }
     }
-    await this.options.flush(em);
-    for (const [organisation, { record }] of owners) if (record.key !== undefined) this.organisationKeys.set(record.key, organisation.id);
-    await this.findNearDuplicates(em, created.filter(({ row }) => !row.record.businessId && !row.record.associationRegisterNumber && !row.record.externalIds?.length));
+    await this.flush(em, batch);
+    for (const [row, { record }] of owners) if (record.key !== undefined) this.organisationKeys.set(record.key, idOf(row.id));
+    await this.findNearDuplicates(em, created.filter(({ item }) => !item.record.businessId && !item.record.associationRegisterNumber && !item.record.externalIds?.length));
   }
 
-  private async applyOrganisation(em: EntityManager, organisation: Organisation, record: OrganisationRecord): Promise<boolean> {
-    let changed = false;
-    changed = assign(organisation, 'name', record.name) || changed;
-    changed = assign(organisation, 'type', record.type) || changed;
-    changed = assign(organisation, 'businessId', record.businessId) || changed;
-    changed = assign(organisation, 'associationRegisterNumber', record.associationRegisterNumber) || changed;
-    changed = assign(organisation, 'website', record.website) || changed;
-    changed = assign(organisation, 'description', record.description) || changed;
-    changed = assign(organisation, 'internalNotes', record.internalNotes) || changed;
-    if (record.archivedAt !== undefined) changed = assign(organisation, 'archivedAt', record.archivedAt === null ? null : new Date(record.archivedAt)) || changed;
-    if (record.homeMunicipalityCode !== undefined && pk(organisation.homeMunicipality, 'code') !== record.homeMunicipalityCode) {
-      organisation.homeMunicipality = record.homeMunicipalityCode ? ref(em.getReference(Municipality, record.homeMunicipalityCode)) : undefined;
-      changed = true;
-    }
-    if (record.postalCode !== undefined && pk(organisation.postalArea, 'postalCode') !== record.postalCode) {
-      organisation.postalArea = record.postalCode ? ref(em.getReference(PostalArea, record.postalCode)) : undefined;
-      changed = true;
-    }
-    const isNew = organisation.id === undefined;
+  /** An organisation's own fields from a record: undefined (left out) leaves a field as it is. */
+  private organisationFields(record: OrganisationRecord): Row {
+    return {
+      name: record.name,
+      type: record.type,
+      businessId: record.businessId,
+      associationRegisterNumber: record.associationRegisterNumber,
+      website: record.website,
+      description: record.description,
+      internalNotes: record.internalNotes,
+      archivedAt: record.archivedAt == null ? record.archivedAt : new Date(record.archivedAt).toISOString(),
+      homeMunicipality: record.homeMunicipalityCode,
+      postalArea: record.postalCode,
+    };
+  }
+
+  /** Changes an organisation (stored, or just created) and its IDs and contact people to match a record. */
+  private applyOrganisation(batch: BatchWrite, organisation: Row, record: OrganisationRecord, externalIds: Row[], contactPeople: Row[]): boolean {
+    const isNew = organisation.id instanceof PendingId;
+    let changed = isNew ? false : batch.update(ORGANISATION, organisation, this.organisationFields(record));
     if (record.externalIds !== undefined) {
-      const existing = isNew ? [] : await em.find(ExternalId, { organisation: organisation.id }, { orderBy: { id: 'asc' } });
       changed =
         sync(
-          em,
-          existing,
+          batch,
+          EXTERNAL_ID,
+          externalIds,
           record.externalIds,
-          { row: (row) => `${row.system}\u0000${row.value}`, record: (id) => `${id.system}\u0000${id.value}` },
+          { row: (row) => `${String(row.system)}\u0000${String(row.value)}`, record: (id) => `${id.system}\u0000${id.value}` },
           () => false,
-          (id) => em.create(ExternalId, { organisation: ref(organisation), system: id.system, value: id.value }),
+          (id) => batch.create(EXTERNAL_ID, { organisation: organisation.id, system: id.system, value: id.value }),
         ) || changed;
     }
     if (record.contactPeople !== undefined) {
-      const existing = isNew ? [] : await em.find(ContactPerson, { organisation: organisation.id }, { orderBy: { id: 'asc' } });
-      const shape = (person: { name: string; title?: string | null; email?: string | null; phone?: string | null }): string =>
-        JSON.stringify([person.name, person.title ?? null, person.email ?? null, person.phone ?? null]);
+      const shape = (person: { name?: unknown; title?: unknown; email?: unknown; phone?: unknown }): string => JSON.stringify([person.name, person.title ?? null, person.email ?? null, person.phone ?? null]);
       // Contact people have no key of their own: the list is replaced when it differs, in order.
-      if (existing.map(shape).join('\n') !== record.contactPeople.map(shape).join('\n')) {
-        existing.forEach((person) => em.remove(person));
+      if (contactPeople.map(shape).join('\n') !== record.contactPeople.map(shape).join('\n')) {
+        contactPeople.forEach((person) => batch.remove(CONTACT_PERSON, person));
         for (const person of record.contactPeople) {
-          em.create(ContactPerson, { organisation: ref(organisation), name: person.name, title: person.title ?? undefined, email: person.email ?? undefined, phone: person.phone ?? undefined });
+          batch.create(CONTACT_PERSON, { organisation: organisation.id, name: person.name, title: person.title ?? undefined, email: person.email ?? undefined, phone: person.phone ?? undefined });
         }
         changed = true;
       }
@@ -483,15 +567,15 @@ export class ImportWriter {
     return changed;
   }
 
-  private async findNearDuplicates(em: EntityManager, created: Array<{ row: Row<OrganisationRecord>; organisation: Organisation }>): Promise<void> {
+  private async findNearDuplicates(em: EntityManager, created: Array<{ item: Item<OrganisationRecord>; row: Row }>): Promise<void> {
     if (created.length === 0) return;
     const rows = await query<{ i: number; name: string; business_id: string | null }>(em, 
       `select g.i, o.name, o.business_id from unnest(?::text[], ?::int[]) with ordinality g(name, own, i)
          join lateral (select name, business_id from organisation o where o.id <> g.own and similarity(o.name, g.name) >= ? order by similarity(o.name, g.name) desc, o.id limit 1) o on true`,
-      [created.map(({ row }) => row.record.name), created.map(({ organisation }) => organisation.id), NEAR_DUPLICATE_SIMILARITY],
+      [created.map(({ item }) => item.record.name), created.map(({ row }) => idOf(row.id)), NEAR_DUPLICATE_SIMILARITY],
     );
     for (const row of rows) {
-      const { row: source } = created[Number(row.i) - 1];
+      const { item: source } = created[Number(row.i) - 1];
       this.nearDuplicates.push({ file: source.origin.file, line: source.origin.line, name: source.record.name, similarName: row.name, similarBusinessId: row.business_id });
     }
   }
@@ -506,11 +590,18 @@ export class ImportWriter {
     return this.programmeIds.get(code) ?? null;
   }
 
-  private async writeProgrammeBatch(em: EntityManager, rows: Array<Row<ProgrammeRecord>>): Promise<void> {
+  private async writeProgrammeBatch(em: EntityManager, rows: Array<Item<ProgrammeRecord>>): Promise<void> {
     const references = rows.flatMap(({ record }) => [...(record.administeringOrganisation ? [record.administeringOrganisation] : []), ...(record.funders ?? []).map((funder) => funder.organisation)]);
     const organisations = await this.resolveOrganisations(em, references);
-    const existing = new Map((await em.find(Programme, { code: { $in: rows.map(({ record }) => record.code) } })).map((programme) => [programme.code, programme]));
-    const written: Array<{ programme: Programme; record: ProgrammeRecord }> = [];
+    const existing = new Map((await loadRows(em, PROGRAMME, 'code', rows.map(({ record }) => record.code), 'text')).map((row) => [String(row.code), row]));
+    const ids = [...existing.values()].map((row) => Number(row.id));
+    const funders = byOwner(await loadRows(em, PROGRAMME_FUNDER, 'programme_id', ids), 'programme');
+    const objectives = byOwner(await loadRows(em, PROGRAMME_OBJECTIVE, 'programme_id', ids), 'programme');
+    const ceilings = byOwner(await loadRows(em, PROGRAMME_CEILING, 'programme_id', ids), 'programme');
+    const decisions = byOwner(await loadRows(em, PROGRAMME_DECISION, 'programme_id', ids), 'programme');
+    const areas = byOwner(await loadRows(em, PROGRAMME_AREA, 'programme_id', ids), 'programme');
+    const batch = this.batchWrite();
+    const written: Array<{ programme: Row; record: ProgrammeRecord }> = [];
     for (const { record, origin } of rows) {
       const problems = new RowProblems(origin);
       if (!this.options.permissions.programmes) problems.add(null, 'Only administrators may import programmes');
@@ -537,103 +628,99 @@ export class ImportWriter {
         this.counts.programme.invalid++;
         continue;
       }
-      let programme = existing.get(record.code);
-      const isNew = !programme;
-      programme ??= em.create(Programme, { code: record.code, name: record.name, scheme: record.scheme, periodStart: record.periodStart, periodEnd: record.periodEnd });
+      const current = existing.get(record.code);
+      const isNew = !current;
+      const administeringOrganisation =
+        record.administeringOrganisation === undefined ? undefined : record.administeringOrganisation ? organisations.get(refKey(record.administeringOrganisation))! : null;
+      const fields = { name: record.name, scheme: record.scheme, periodStart: record.periodStart, periodEnd: record.periodEnd, description: record.description, administeringOrganisation };
+      const programme = current ?? batch.create(PROGRAMME, { code: record.code, ...fields, isDemo: false });
       existing.set(record.code, programme);
-      let changed = false;
-      changed = assign(programme, 'name', record.name) || changed;
-      changed = assign(programme, 'scheme', record.scheme) || changed;
-      changed = assign(programme, 'periodStart', record.periodStart) || changed;
-      changed = assign(programme, 'periodEnd', record.periodEnd) || changed;
-      changed = assign(programme, 'description', record.description) || changed;
-      if (record.administeringOrganisation !== undefined) {
-        const id = record.administeringOrganisation ? organisations.get(refKey(record.administeringOrganisation))! : null;
-        if (pk(programme.administeringOrganisation, 'id') !== id) {
-          programme.administeringOrganisation = id === null ? undefined : ref(em.getReference(Organisation, id));
-          changed = true;
-        }
-      }
-      const own = ref(programme);
-      const load = async <E extends object>(entity: new () => E): Promise<E[]> => (isNew ? [] : ((await em.find(entity as never, { programme: programme!.id } as never, { orderBy: { id: 'asc' } as never })) as E[]));
+      let changed = current ? batch.update(PROGRAMME, current, fields) : false;
+      const own = programme.id;
+      const id = isNew ? -1 : Number(programme.id);
       if (record.funders) {
         const desired = record.funders.map((funder) => ({ organisation: organisations.get(refKey(funder.organisation))!, source: funder.source }));
         changed =
-          sync(em, await load(ProgrammeFunder), desired, { row: (row) => `${pk(row.organisation, 'id')}/${row.source}`, record: (item) => `${item.organisation}/${item.source}` }, () => false, (item) =>
-            em.create(ProgrammeFunder, { programme: own, organisation: ref(em.getReference(Organisation, item.organisation)), source: item.source }),
+          sync(batch, PROGRAMME_FUNDER, funders.get(id) ?? [], desired, { row: (row) => `${String(row.organisation)}/${String(row.source)}`, record: (item) => `${item.organisation}/${item.source}` }, () => false, (item) =>
+            batch.create(PROGRAMME_FUNDER, { programme: own, organisation: item.organisation, source: item.source }),
           ) || changed;
       }
       if (record.objectives) {
         changed =
           sync(
-            em,
-            await load(ProgrammeObjective),
+            batch,
+            PROGRAMME_OBJECTIVE,
+            objectives.get(id) ?? [],
             record.objectives,
-            { row: (row) => `${row.priorityAxis}/${row.specificObjective}`, record: (item) => `${item.priorityAxis}/${item.specificObjective}` },
-            (row, item) => assign(row, 'title', item.title),
-            (item) => em.create(ProgrammeObjective, { programme: own, ...item }),
+            { row: (row) => `${String(row.priorityAxis)}/${String(row.specificObjective)}`, record: (item) => `${item.priorityAxis}/${item.specificObjective}` },
+            (row, item) => batch.update(PROGRAMME_OBJECTIVE, row, { title: item.title }),
+            (item) => batch.create(PROGRAMME_OBJECTIVE, { programme: own, priorityAxis: item.priorityAxis, specificObjective: item.specificObjective, title: item.title }),
           ) || changed;
       }
       if (record.ceilings) {
         const sources = (list: readonly string[]): string => [...list].sort().join('+');
         changed =
           sync(
-            em,
-            await load(ProgrammeCeiling),
+            batch,
+            PROGRAMME_CEILING,
+            ceilings.get(id) ?? [],
             record.ceilings,
-            { row: (row) => `${sources(row.sources)}/${row.year ?? ''}`, record: (item) => `${sources(item.sources)}/${item.year ?? ''}` },
-            (row, item) => [assign(row, 'annualAmount', money(item.annualAmount)), assign(row, 'approximate', item.approximate ?? false)].some(Boolean),
-            (item) => em.create(ProgrammeCeiling, { programme: own, sources: [...item.sources].sort(), annualAmount: money(item.annualAmount), year: item.year ?? undefined, approximate: item.approximate ?? false }),
+            { row: (row) => `${sources(arrayOf(row.sources))}/${row.year == null ? '' : String(row.year)}`, record: (item) => `${sources(item.sources)}/${item.year ?? ''}` },
+            (row, item) => batch.update(PROGRAMME_CEILING, row, { annualAmount: money(item.annualAmount), approximate: item.approximate ?? false }),
+            (item) => batch.create(PROGRAMME_CEILING, { programme: own, sources: `{${[...item.sources].sort().join(',')}}`, annualAmount: money(item.annualAmount), year: item.year ?? undefined, approximate: item.approximate ?? false }),
           ) || changed;
       }
       if (record.decisions) {
         changed =
           sync(
-            em,
-            await load(ProgrammeDecision),
+            batch,
+            PROGRAMME_DECISION,
+            decisions.get(id) ?? [],
             record.decisions,
-            { row: (row) => `${row.body}/${row.date}/${row.reference ?? ''}`, record: (item) => `${item.body}/${item.date}/${item.reference ?? ''}` },
-            (row, item) => [assign(row, 'outcome', item.outcome), assign(row, 'summary', item.summary)].some(Boolean),
-            (item) => em.create(ProgrammeDecision, { programme: own, body: item.body, date: item.date, reference: item.reference ?? undefined, outcome: item.outcome, summary: item.summary ?? undefined }),
+            { row: (row) => `${String(row.body)}/${String(row.date)}/${row.reference == null ? '' : String(row.reference)}`, record: (item) => `${item.body}/${item.date}/${item.reference ?? ''}` },
+            (row, item) => batch.update(PROGRAMME_DECISION, row, { outcome: item.outcome, summary: item.summary }),
+            (item) => batch.create(PROGRAMME_DECISION, { programme: own, body: item.body, date: item.date, reference: item.reference ?? undefined, outcome: item.outcome, summary: item.summary ?? undefined }),
           ) || changed;
       }
       if (record.areas) {
         changed =
           sync(
-            em,
-            await load(ProgrammeArea),
+            batch,
+            PROGRAMME_AREA,
+            areas.get(id) ?? [],
             record.areas,
-            { row: (row) => String(pk(row.postalArea, 'postalCode')), record: (item) => item.postalCode },
-            (row, item) => assign(row, 'areaType', item.areaType),
-            (item) => em.create(ProgrammeArea, { programme: own, postalArea: ref(em.getReference(PostalArea, item.postalCode)), areaType: item.areaType }),
+            { row: (row) => String(row.postalArea), record: (item) => item.postalCode },
+            (row, item) => batch.update(PROGRAMME_AREA, row, { areaType: item.areaType }),
+            (item) => batch.create(PROGRAMME_AREA, { programme: own, postalArea: item.postalCode, areaType: item.areaType }),
           ) || changed;
       }
       written.push({ programme, record });
       this.counts.programme[isNew ? 'created' : changed ? 'updated' : 'unchanged']++;
     }
-    await this.options.flush(em);
+    await this.flush(em, batch);
     // Parents once every programme of the batch has its key.
-    let parentsChanged = false;
-    for (const { programme } of written) this.programmeIds.set(programme.code, programme.id);
+    const parents = this.batchWrite();
+    for (const { programme, record } of written) this.programmeIds.set(record.code, idOf(programme.id));
     for (const { programme, record } of written) {
       if (record.parentCode === undefined) continue;
       const parentId = record.parentCode ? await this.programmeId(em, record.parentCode) : null;
-      if (pk(programme.parent, 'id') !== parentId) {
-        programme.parent = parentId === null ? undefined : ref(em.getReference(Programme, parentId));
-        parentsChanged = true;
-      }
+      parents.update(PROGRAMME, { ...programme, id: idOf(programme.id) }, { parent: parentId });
     }
-    if (parentsChanged) await this.options.flush(em);
+    await this.flush(em, parents);
   }
 
   // ---------------------------------------------------------------- projects
 
-  private async writeProjects(em: EntityManager, rows: Array<Row<ProjectRecord>>): Promise<void> {
+  private async writeProjects(em: EntityManager, rows: Array<Item<ProjectRecord>>): Promise<void> {
     const { context, permissions } = this.options;
     const codes = rows.map(({ record }) => record.code);
-    const existing = new Map((await em.find(Project, { code: { $in: codes } })).map((project) => [project.code, project]));
-    const ids = [...existing.values()].map((project) => project.id);
-    const children = await this.loadProjectChildren(em, ids);
+    const existing = new Map((await loadRows(em, PROJECT, 'code', codes, 'text')).map((row) => [String(row.code), row]));
+    const ids = [...existing.values()].map((row) => Number(row.id));
+    const themes = byOwner(await loadRows(em, PROJECT_THEME, 'project_id', ids), 'project');
+    const targetGroups = byOwner(await loadRows(em, PROJECT_TARGET_GROUP, 'project_id', ids), 'project');
+    const locations = byOwner(await loadRows(em, PROJECT_LOCATION, 'project_id', ids), 'project');
+    const participations = byOwner(await loadRows(em, PARTICIPATION, 'project_id', ids), 'project');
+    const fundingLines = byOwner(await loadRows(em, FUNDING_LINE, 'project_id', ids), 'project');
     const organisations = await this.resolveOrganisations(em, rows.flatMap(({ record }) => (record.participations ?? []).map((item) => item.organisation)));
     const external = new Map<string, string>();
     const euraCodes = rows.flatMap(({ record }) => (record.euraCode ? [record.euraCode] : []));
@@ -647,7 +734,8 @@ export class ImportWriter {
         if (row.hyrra_number) external.set(`hyrra\u0000${row.hyrra_number}`, row.code);
       }
     }
-    const written: Array<{ project: Project; record: ProjectRecord; isNew: boolean; changed: boolean }> = [];
+    const batch = this.batchWrite();
+    const written: Array<{ project: Row; record: ProjectRecord; origin: RecordOrigin; isNew: boolean; changed: boolean }> = [];
     for (const { record, origin } of rows) {
       const problems = new RowProblems(origin);
       problems.adopt(
@@ -680,7 +768,7 @@ export class ImportWriter {
       else if (permissions.programmeIds && !permissions.programmeIds.has(programmeId)) problems.add('programmeCode', `You do not coordinate programme ${record.programmeCode}`);
       this.once('project', record.code, origin, problems, 'code');
       const current = existing.get(record.code);
-      if (current && permissions.programmeIds && !permissions.programmeIds.has(current.programme.id)) {
+      if (current && permissions.programmeIds && !permissions.programmeIds.has(Number(current.programme))) {
         problems.add('code', `Project ${record.code} belongs to a programme you do not coordinate`);
       }
       record.themeCodes?.forEach((code, index) => this.themes.has(code.trim()) || problems.add(`themeCodes[${index}]`, `Unknown theme "${code}"`));
@@ -706,123 +794,88 @@ export class ImportWriter {
         this.counts.project.invalid++;
         continue;
       }
-      const isNew = !current;
-      const project =
-        current ??
-        em.create(Project, { code: record.code, title: record.title, status: record.status, programme: ref(em.getReference(Programme, programmeId!)) });
       if (record.euraCode) external.set(`eura\u0000${record.euraCode}`, record.code);
       if (record.hyrraNumber) external.set(`hyrra\u0000${record.hyrraNumber}`, record.code);
-      const changed = this.applyProject(em, project, record, programmeId!, isNew ? emptyChildren() : (children.get(project.id) ?? emptyChildren()), organisations);
-      written.push({ project, record, isNew, changed });
+      const fields = projectFields(record, programmeId!);
+      const project = current ?? batch.create(PROJECT, { code: record.code, ...fields, isDemo: false });
+      const id = current ? Number(current.id) : -1;
+      let changed = current ? batch.update(PROJECT, current, fields) : false;
+      const children = { themes: themes.get(id) ?? [], targetGroups: targetGroups.get(id) ?? [], locations: locations.get(id) ?? [], participations: participations.get(id) ?? [], fundingLines: fundingLines.get(id) ?? [] };
+      changed = this.applyProjectChildren(batch, project.id, record, children, organisations) || changed;
+      written.push({ project, record, origin, isNew: !current, changed });
     }
-    await this.options.flush(em);
+    await this.flush(em, batch);
     // Umbrella projects once every project of the batch has its key (a pilot may come before its umbrella).
     const parentCodes = [...new Set(written.flatMap(({ record }) => (record.parentCode ? [record.parentCode] : [])))];
     const parents = new Map(parentCodes.length > 0 ? (await query<{ id: number; code: string }>(em, 'select id, code from project where code = any(?)', [parentCodes])).map((row) => [row.code, row.id]) : []);
-    let parentsChanged = false;
+    const umbrellas = this.batchWrite();
     for (const entry of written) {
-      const { project, record } = entry;
+      const { project, record, origin } = entry;
       if (record.parentCode === undefined) continue;
       const parentId = record.parentCode ? parents.get(record.parentCode) : null;
       if (parentId === undefined) {
         // Refused after the fact: with all-or-nothing the transaction is rolled back anyway.
-        this.report([{ ...this.originProblem(rows, record), message: `No umbrella project ${record.parentCode} in the file or the database` }]);
+        this.report([{ file: origin.file, line: origin.line, column: columnOf(origin, 'parentCode'), message: `No umbrella project ${record.parentCode} in the file or the database` }]);
         continue;
       }
-      if (pk(project.parent, 'id') !== parentId) {
-        project.parent = parentId === null ? undefined : ref(em.getReference(Project, parentId));
-        entry.changed = true;
-        parentsChanged = true;
-      }
+      if (umbrellas.update(PROJECT, { ...project, id: idOf(project.id) }, { parent: parentId })) entry.changed = true;
     }
-    if (parentsChanged) await this.options.flush(em);
+    await this.flush(em, umbrellas);
     for (const { isNew, changed } of written) this.counts.project[isNew ? 'created' : changed ? 'updated' : 'unchanged']++;
   }
 
-  private originProblem(rows: Array<Row<ProjectRecord>>, record: ProjectRecord): ImportProblem {
-    const origin = rows.find((row) => row.record === record)!.origin;
-    return { file: origin.file, line: origin.line, column: columnOf(origin, 'parentCode'), message: '' };
-  }
-
-  private async loadProjectChildren(em: EntityManager, ids: number[]): Promise<Map<number, ProjectChildren>> {
-    const children = new Map<number, ProjectChildren>();
-    if (ids.length === 0) return children;
-    const of = (id: number): ProjectChildren => {
-      let entry = children.get(id);
-      if (!entry) children.set(id, (entry = emptyChildren()));
-      return entry;
-    };
-    const where = { project: { $in: ids } };
-    for (const row of await em.find(ProjectTheme, where)) of(row.project.id).themes.push(row);
-    for (const row of await em.find(ProjectTargetGroup, where)) of(row.project.id).targetGroups.push(row);
-    for (const row of await em.find(ProjectLocation, where)) of(row.project.id).locations.push(row);
-    for (const row of await em.find(Participation, where, { orderBy: { id: 'asc' } })) of(row.project.id).participations.push(row);
-    for (const row of await em.find(FundingLine, where, { orderBy: { id: 'asc' } })) of(row.project.id).fundingLines.push(row);
-    return children;
-  }
-
-  private applyProject(em: EntityManager, project: Project, record: ProjectRecord, programmeId: number, children: ProjectChildren, organisations: Map<string, number>): boolean {
+  /** Makes a project's themes, target groups, places, participations and funding lines those of the record (lists left out stay). */
+  private applyProjectChildren(batch: BatchWrite, own: unknown, record: ProjectRecord, children: Record<'themes' | 'targetGroups' | 'locations' | 'participations' | 'fundingLines', Row[]>, organisations: Map<string, number>): boolean {
     let changed = false;
-    const text = (value: string | null | undefined): string | null | undefined => (value == null ? value : value.normalize('NFC').trim() || null);
-    changed = assign(project, 'title', record.title) || changed;
-    changed = assign(project, 'status', record.status) || changed;
-    for (const field of ['euraCode', 'hyrraNumber', 'recordNumber'] as const) changed = assign(project, field, text(record[field])) || changed;
-    for (const field of ['summary', 'purpose', 'achievements', 'internalNotes', 'plannedStart', 'plannedEnd', 'actualStart', 'actualEnd'] as const) {
-      changed = assign(project, field, record[field]) || changed;
-    }
-    if (project.programme.id !== programmeId) {
-      project.programme = ref(em.getReference(Programme, programmeId));
-      changed = true;
-    }
-    const own = ref(project);
     if (record.themeCodes) {
       changed =
-        sync(em, children.themes, record.themeCodes.map((code) => code.trim()), { row: (row) => String(row.theme.id), record: (code) => String(this.themes.get(code)) }, () => false, (code) =>
-          em.create(ProjectTheme, { project: own, theme: ref(em.getReference(Theme, this.themes.get(code)!)) }),
+        sync(batch, PROJECT_THEME, children.themes, record.themeCodes.map((code) => code.trim()), { row: (row) => String(row.theme), record: (code) => String(this.themes.get(code)) }, () => false, (code) =>
+          batch.create(PROJECT_THEME, { project: own, theme: this.themes.get(code)! }),
         ) || changed;
     }
     if (record.targetGroupCodes) {
       changed =
-        sync(em, children.targetGroups, record.targetGroupCodes.map((code) => code.trim()), { row: (row) => String(row.targetGroup.id), record: (code) => String(this.targetGroups.get(code)) }, () => false, (code) =>
-          em.create(ProjectTargetGroup, { project: own, targetGroup: ref(em.getReference(TargetGroup, this.targetGroups.get(code)!)) }),
+        sync(batch, PROJECT_TARGET_GROUP, children.targetGroups, record.targetGroupCodes.map((code) => code.trim()), { row: (row) => String(row.targetGroup), record: (code) => String(this.targetGroups.get(code)) }, () => false, (code) =>
+          batch.create(PROJECT_TARGET_GROUP, { project: own, targetGroup: this.targetGroups.get(code)! }),
         ) || changed;
     }
     if (record.postalCodes) {
       changed =
-        sync(em, children.locations, record.postalCodes, { row: (row) => String(pk(row.postalArea, 'postalCode')), record: (code) => code }, () => false, (code) =>
-          em.create(ProjectLocation, { project: own, postalArea: ref(em.getReference(PostalArea, code)) }),
+        sync(batch, PROJECT_LOCATION, children.locations, record.postalCodes, { row: (row) => String(row.postalArea), record: (code) => code }, () => false, (code) =>
+          batch.create(PROJECT_LOCATION, { project: own, postalArea: code }),
         ) || changed;
     }
     if (record.participations) {
       const desired = record.participations.map((item) => ({ organisation: organisations.get(refKey(item.organisation))!, role: item.role, budgetShare: item.budgetShare }));
       changed =
         sync(
-          em,
+          batch,
+          PARTICIPATION,
           children.participations,
           desired,
-          { row: (row) => `${row.organisation.id}/${row.role}`, record: (item) => `${item.organisation}/${item.role}` },
-          (row, item) => assign(row, 'budgetShare', item.budgetShare == null ? item.budgetShare : money(item.budgetShare)),
-          (item) =>
-            em.create(Participation, { project: own, organisation: ref(em.getReference(Organisation, item.organisation)), role: item.role, budgetShare: item.budgetShare ? money(item.budgetShare) : undefined }),
+          { row: (row) => `${String(row.organisation)}/${String(row.role)}`, record: (item) => `${item.organisation}/${item.role}` },
+          (row, item) => batch.update(PARTICIPATION, row, { budgetShare: item.budgetShare == null ? item.budgetShare : money(item.budgetShare) }),
+          (item) => batch.create(PARTICIPATION, { project: own, organisation: item.organisation, role: item.role, budgetShare: item.budgetShare ? money(item.budgetShare) : undefined }),
         ) || changed;
     }
     if (record.fundingLines) {
       changed =
         sync(
-          em,
+          batch,
+          FUNDING_LINE,
           children.fundingLines,
           record.fundingLines,
-          { row: (row) => `${row.source}/${row.decisionReference ?? ''}`, record: (line) => `${line.source}/${line.decisionReference ?? ''}` },
+          { row: (row) => `${String(row.source)}/${row.decisionReference == null ? '' : String(row.decisionReference)}`, record: (line) => `${line.source}/${line.decisionReference ?? ''}` },
           (row, line) =>
-            [
-              assign(row, 'planned', line.planned === undefined ? undefined : money(line.planned)),
-              assign(row, 'granted', line.granted === undefined ? undefined : money(line.granted)),
-              assign(row, 'paid', line.paid === undefined ? undefined : money(line.paid)),
-              assign(row, 'decisionDate', line.decisionDate),
-              assign(row, 'ceilingOverrideReason', line.ceilingOverrideReason),
-            ].some(Boolean),
+            batch.update(FUNDING_LINE, row, {
+              planned: line.planned === undefined ? undefined : money(line.planned),
+              granted: line.granted === undefined ? undefined : money(line.granted),
+              paid: line.paid === undefined ? undefined : money(line.paid),
+              decisionDate: line.decisionDate,
+              ceilingOverrideReason: line.ceilingOverrideReason,
+            }),
           (line) =>
-            em.create(FundingLine, {
+            batch.create(FUNDING_LINE, {
               project: own,
               source: line.source,
               planned: money(line.planned ?? '0'),
@@ -838,24 +891,39 @@ export class ImportWriter {
   }
 }
 
-interface ProjectChildren {
-  themes: ProjectTheme[];
-  targetGroups: ProjectTargetGroup[];
-  locations: ProjectLocation[];
-  participations: Participation[];
-  fundingLines: FundingLine[];
+/** A project's own fields from a record: undefined (left out) leaves a field as it is. */
+function projectFields(record: ProjectRecord, programmeId: number): Row {
+  const text = (value: string | null | undefined): string | null | undefined => (value == null ? value : value.normalize('NFC').trim() || null);
+  return {
+    title: record.title,
+    status: record.status,
+    euraCode: text(record.euraCode),
+    hyrraNumber: text(record.hyrraNumber),
+    recordNumber: text(record.recordNumber),
+    summary: record.summary,
+    purpose: record.purpose,
+    achievements: record.achievements,
+    internalNotes: record.internalNotes,
+    plannedStart: record.plannedStart,
+    plannedEnd: record.plannedEnd,
+    actualStart: record.actualStart,
+    actualEnd: record.actualEnd,
+    programme: programmeId,
+  };
 }
 
-function emptyChildren(): ProjectChildren {
-  return { themes: [], targetGroups: [], locations: [], participations: [], fundingLines: [] };
+/** A text[] column read as PostgreSQL writes it ("{ESR,STATE}"), as a list. */
+function arrayOf(value: unknown): string[] {
+  if (Array.isArray(value)) return value.map(String);
+  const text = String(value ?? '').replace(/^\{|\}$/g, '');
+  return text === '' ? [] : text.split(',');
 }
 
-function siltaMatch(record: OrganisationRecord, loaded: Map<number, Organisation>): number | undefined {
+function siltaMatch(record: OrganisationRecord, loaded: Map<number, Row>): number | undefined {
   const decoded = record.siltaId ? parseGlobalId(record.siltaId) : undefined;
   if (decoded?.type !== 'Organisation') return undefined;
   const organisation = loaded.get(Number(decoded.key));
   // Only while it still names this organisation: a different Y-tunnus means another body.
   if (!organisation || (record.businessId && organisation.businessId && organisation.businessId !== record.businessId)) return undefined;
-  return organisation.id;
+  return Number(organisation.id);
 }
-
