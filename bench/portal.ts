@@ -7,6 +7,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isDeepStrictEqual } from 'node:util';
 import autocannon from 'autocannon';
+import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { dropAppRole, provisionAppRole } from '../src/db/app-role';
 import { openDatabase } from '../src/db/database';
@@ -205,13 +206,43 @@ async function load(server: Server, query: PortalQuery, partnerToken: string, co
   return autocannon({ url, method: 'POST', headers, body, connections, duration: seconds });
 }
 
-async function measure(servers: Server[], queries: PortalQuery[], partnerToken: string, titleOf: (q: PortalQuery) => string): Promise<Measurement[]> {
+/**
+ * Waits until no statement runs in the benchmark's database (at most 60 s): requests autocannon gave
+ * up on (slow searches) keep PostgreSQL busy after a run, and the next target must not pay for them.
+ */
+async function settle(ownerUrl: string): Promise<void> {
+  const client = new Client({ connectionString: ownerUrl });
+  await client.connect();
+  try {
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline) {
+      const { rows } = await client.query<{ n: string }>(
+        `select count(*) as n from pg_stat_activity where datname = current_database() and state = 'active' and pid <> pg_backend_pid()`,
+      );
+      if (rows[0].n === '0') return;
+      await sleep(200);
+    }
+    log('the database was still busy after 60 s; measuring anyway');
+  } finally {
+    await client.end();
+  }
+}
+
+async function measure(
+  servers: Server[],
+  queries: PortalQuery[],
+  partnerToken: string,
+  titleOf: (q: PortalQuery) => string,
+  ownerUrl: string,
+): Promise<Measurement[]> {
   const results: Measurement[] = [];
   for (const query of queries) {
     for (const server of servers) {
+      await settle(ownerUrl);
       const counted = await statementsPerRequest(server, query, partnerToken);
       await load(server, query, partnerToken, 10, WARMUP_SECONDS);
       for (const connections of CONCURRENCY) {
+        await settle(ownerUrl);
         const cpuBefore = await server.cpuMs();
         const result = await load(server, query, partnerToken, connections, SECONDS);
         const cpuAfter = await server.cpuMs();
@@ -362,7 +393,7 @@ async function main(): Promise<void> {
     const page50Statements = (await statementsPerRequest(siltaServer, queries[0], partner.token)).statements;
 
     const titleOf = (q: PortalQuery): string => q.title;
-    const measurements = await measure(servers, queries, partner.token, titleOf);
+    const measurements = await measure(servers, queries, partner.token, titleOf, ownerUrl);
     const peakRssMb: BenchReport['peakRssMb'] = {};
     for (const server of servers) peakRssMb[server.target] = await server.peakRssMb();
     await siltaServer.stop();
@@ -372,7 +403,7 @@ async function main(): Promise<void> {
     servers.unshift(cached);
     const anonymousQueries = queries.filter((q) => q.anonymous);
     await verify([cached, ...servers.slice(1)], anonymousQueries, partner.token);
-    const cachedMeasurements = await measure([cached], anonymousQueries, partner.token, titleOf);
+    const cachedMeasurements = await measure([cached], anonymousQueries, partner.token, titleOf, ownerUrl);
     peakRssMb['Silta cached'] = await cached.peakRssMb();
 
     const order: Target[] = ['Silta', 'Silta cached', 'PostGraphile', 'floor'];
