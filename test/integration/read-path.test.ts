@@ -81,7 +81,8 @@ const PORTAL: Record<string, { query: string; variables: (first: number) => Reco
       ... on Project { code title } ... on Organisation { name } ... on Programme { code } } } } }`,
     variables: (first) => ({ first }),
     items: (data: { search: { edges: unknown[] } }) => data.search.edges,
-    budget: 5,
+    // The stems, the ranked page with the number of all hits, and the hits by type.
+    budget: 4,
   },
   'nodes(ids:)': {
     query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id ... on Project { code title programme { code } } } }',

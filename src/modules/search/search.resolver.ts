@@ -83,11 +83,13 @@ export class SearchResolver {
     const position = page.cursor ? positionOf(page.cursor, page.backward ? 'before' : 'after') : undefined;
     const prepared = await prepareSearch(ctx.em, query);
     // One row more than the page tells whether another page exists.
-    const rows = prepared ? await searchPage(ctx.em, prepared, { limit: page.limit + 1, backward: page.backward, position }) : [];
+    const { rows, total } = prepared
+      ? await searchPage(ctx.em, prepared, { limit: page.limit + 1, backward: page.backward, position })
+      : { rows: [], total: 0 };
     const connection = buildConnection(
       rows.map((row) => ({ node: row, cursor: { value: row.score, key: `${row.type}:${row.id}` } })),
       page,
-      () => (prepared ? countSearch(ctx.em, prepared) : Promise.resolve(0)),
+      () => (total !== undefined ? Promise.resolve(total) : prepared ? countSearch(ctx.em, prepared) : Promise.resolve(0)),
     );
     const nodes = await Promise.all(connection.edges.map((edge) => loadHit(ctx, edge.node)));
     const edges = connection.edges.flatMap((edge, index) => {

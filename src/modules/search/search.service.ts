@@ -83,7 +83,7 @@ export async function searchPage(
   em: EntityManager,
   search: PreparedSearch,
   page: { limit: number; backward: boolean; position?: SearchPosition },
-): Promise<SearchHitRow[]> {
+): Promise<{ rows: SearchHitRow[]; total: number | undefined }> {
   const { position, backward } = page;
   const keyset = position
     ? backward
@@ -91,14 +91,20 @@ export async function searchPage(
       : 'where score < ? or (score = ? and (type, id) > (?, ?))'
     : '';
   const order = backward ? 'score asc, type desc, id desc' : 'score desc, type asc, id asc';
-  const rows = await em.execute<{ type: SearchHitRow['type']; id: number; score: number | string }[]>(
-    `select type, id, score from (${search.sql}) hits ${keyset} order by ${order} limit ?`,
+  // The number of all hits comes with the page (a window over every hit, before the cursor and the
+  // limit): ranking the hits is the search's cost, and a separate count would pay it again.
+  const rows = await em.execute<{ type: SearchHitRow['type']; id: number; score: number | string; total: number }[]>(
+    `select type, id, score, total from (select hits.*, count(*) over ()::int as total from (${search.sql}) hits) hits
+      ${keyset} order by ${order} limit ?`,
     [...search.bindings, ...(position ? [position.score, position.score, position.type, position.id] : []), page.limit],
   );
-  return rows.map((row) => ({ type: row.type, id: Number(row.id), score: Number(row.score) }));
+  return {
+    rows: rows.map((row) => ({ type: row.type, id: Number(row.id), score: Number(row.score) })),
+    total: rows.length > 0 ? Number(rows[0].total) : undefined,
+  };
 }
 
-/** How many hits the search has in all, for `totalCount`. */
+/** How many hits the search has in all, for `totalCount` (when the page itself is empty and cannot tell). */
 export async function countSearch(em: EntityManager, search: PreparedSearch): Promise<number> {
   const [row] = await em.execute<{ n: number }[]>(`select count(*)::int as n from (${search.sql}) hits`, search.bindings);
   return Number(row?.n ?? 0);
