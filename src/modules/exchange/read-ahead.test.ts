@@ -14,8 +14,9 @@ describe('readAhead', () => {
     const log: string[] = [];
     const seen: number[] = [];
     for await (const value of readAhead(numbers(10, log), 4)) {
-      // While the consumer is busy, the source keeps reading.
-      await new Promise((resolve) => setTimeout(resolve, 5));
+      // While the consumer is busy (many turns of the event loop, not a timer, which a loaded machine
+      // can fire before the reads' turns), the source keeps reading.
+      for (let turn = 0; turn < 200 && !log.includes(`read ${Math.min(value + 3, 9)}`); turn++) await new Promise((resolve) => setImmediate(resolve));
       log.push(`used ${value}`);
       seen.push(value);
     }
