@@ -144,7 +144,8 @@ export class RequestTransaction {
     // eslint-disable-next-line no-restricted-properties -- see above
     const knex = this.em.getKnex();
     const args = statement.bindings.map(literal).join(', ');
-    const session = SESSION_VIEWER_SQL.replace(/\$(\d)/g, (_, n: string) => literal(sessionViewerParams(this.viewer, this.statementTimeoutMs)[Number(n) - 1]));
+    const params = sessionViewerParams(this.viewer, this.statementTimeoutMs);
+    const session = SESSION_VIEWER_SQL.replace(/\$(\d)/g, (_, n: string) => literal(params[Number(n) - 1]));
     this.state = 'committing';
     const client = knex.client as { acquireConnection(): Promise<PgConnection>; releaseConnection(connection: PgConnection): Promise<void>; emit(event: string, data: unknown): void };
     const connection = await client.acquireConnection();

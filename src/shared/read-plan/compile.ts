@@ -29,7 +29,7 @@ import { actualFieldCost, type ResolvedField } from '../limits/query-cost';
 import { buildConnection, MAX_PAGE_SIZE, parsePageRequest, type PageRequest } from '../relay/connection';
 import { parseGlobalId, toGlobalId } from '../relay/global-id';
 import { countQuery, pageQuery, type ListSpec, type ParentLink } from '../relay/keyset';
-import { isPlainType, rootRead, typeReads, type Args, type ConnectionRead, type FieldRead, type ReadPlanContext } from './registry';
+import { isPlainType, rootRead, typeReads, type Args, type FieldRead, type ReadPlanContext } from './registry';
 
 /**
  * The compiled read path: a query operation whose every field a module has declared (registry.ts)
@@ -159,7 +159,7 @@ function fieldOf(type: GraphQLObjectType, name: string): GraphQLField<unknown, u
   return type.getFields()[name] ?? unsupported(`${type.name}.${name} is not a field`);
 }
 
-function objectTypeOf(p: Planner, type: GraphQLOutputType): GraphQLObjectType {
+function objectTypeOf(type: GraphQLOutputType): GraphQLObjectType {
   const named = getNamedType(type);
   if (!isObjectType(named)) unsupported(`${named.name} is not an object type`);
   return named;
@@ -203,7 +203,7 @@ async function planObject(p: Planner, type: GraphQLObjectType, set: SelectionSet
       case 'object': {
         const child = alias(p);
         const childColumns: Sql[] = [];
-        const plan = await planObject(p, objectTypeOf(p, field.type), node.selectionSet, child, childColumns);
+        const plan = await planObject(p, objectTypeOf(field.type), node.selectionSet, child, childColumns);
         const array = rowArray(childColumns);
         const index = columns.push({ sql: `(select ${array.sql} ${read.from(row, child)})`, bindings: array.bindings }) - 1;
         entries.push({ kind: 'object', key, index, plan, nonNull, field: resolvedField(type, field) });
@@ -211,12 +211,12 @@ async function planObject(p: Planner, type: GraphQLObjectType, set: SelectionSet
       }
       case 'value': {
         const index = columns.push(raw(read.sql(row))) - 1;
-        entries.push({ kind: 'plain', key, index, value: read.value, plan: planPlain(p, objectTypeOf(p, field.type), node.selectionSet), nonNull, field: resolvedField(type, field) });
+        entries.push({ kind: 'plain', key, index, value: read.value, plan: planPlain(p, objectTypeOf(field.type), node.selectionSet), nonNull, field: resolvedField(type, field) });
         break;
       }
       case 'connection': {
         const spec = await read.list(p.ctx, args);
-        const { sql, plan } = await planConnection(p, objectTypeOf(p, field.type), node, spec, parsePageRequest(args), read.parent, row);
+        const { sql, plan } = await planConnection(p, objectTypeOf(field.type), node, spec, parsePageRequest(args), read.parent, row);
         const index = columns.push(sql) - 1;
         entries.push({ kind: 'connection', key, index, plan, nonNull, field: resolvedField(type, field) });
         break;
@@ -247,7 +247,7 @@ function planPlain(p: Planner, type: GraphQLObjectType, set: SelectionSetNode | 
       list,
       nonNull: isNonNullType(field.type),
       field: resolvedField(type, field),
-      ...(isLeafType(named) ? { leaf: (value: unknown) => named.serialize(value) } : { plan: planPlain(p, objectTypeOf(p, field.type), node.selectionSet) }),
+      ...(isLeafType(named) ? { leaf: (value: unknown) => named.serialize(value) } : { plan: planPlain(p, objectTypeOf(field.type), node.selectionSet) }),
     });
   }
   return { type, entries };
@@ -279,11 +279,11 @@ async function planConnection(
       counted = true;
       entries.push({ kind: 'totalCount', key });
     } else if (name === 'pageInfo') {
-      entries.push({ kind: 'pageInfo', key, plan: planPlain(p, objectTypeOf(p, field.type), selection.selectionSet) });
+      entries.push({ kind: 'pageInfo', key, plan: planPlain(p, objectTypeOf(field.type), selection.selectionSet) });
     } else if (name === 'nodes') {
-      entries.push({ kind: 'nodes', key, plan: await planObject(p, objectTypeOf(p, field.type), selection.selectionSet, pageAlias, columns), field: resolvedField(connectionType, field) });
+      entries.push({ kind: 'nodes', key, plan: await planObject(p, objectTypeOf(field.type), selection.selectionSet, pageAlias, columns), field: resolvedField(connectionType, field) });
     } else if (name === 'edges') {
-      const edgeType = objectTypeOf(p, field.type);
+      const edgeType = objectTypeOf(field.type);
       const edge: EdgePlan = { entries: [] };
       for (const [edgeKey, edgeSelection] of collect(p, edgeType, selection.selectionSet)) {
         const edgeName = edgeSelection.name.value;
@@ -291,7 +291,7 @@ async function planConnection(
         else if (edgeName === 'cursor') edge.entries.push({ kind: 'cursor', key: edgeKey });
         else if (edgeName === 'node') {
           const nodeField = fieldOf(edgeType, 'node');
-          edge.entries.push({ kind: 'node', key: edgeKey, plan: await planObject(p, objectTypeOf(p, nodeField.type), edgeSelection.selectionSet, pageAlias, columns) });
+          edge.entries.push({ kind: 'node', key: edgeKey, plan: await planObject(p, objectTypeOf(nodeField.type), edgeSelection.selectionSet, pageAlias, columns) });
         } else unsupported(`${edgeType.name}.${edgeName}`);
       }
       entries.push({ kind: 'edges', key, edge, field: resolvedField(connectionType, field) });
@@ -434,12 +434,12 @@ async function planRead(
     const read = rootRead(name) ?? unsupported(`Query.${name} has no SQL read`);
     if (read.kind === 'connection') {
       const spec = await read.list(ctx, args);
-      const { sql, plan } = await planConnection(p, objectTypeOf(p, field.type), node, spec, parsePageRequest(args), undefined, undefined);
+      const { sql, plan } = await planConnection(p, objectTypeOf(field.type), node, spec, parsePageRequest(args), undefined, undefined);
       entries.push({ kind: 'connection', key, index: columns.push(sql) - 1, plan, nonNull: isNonNullType(field.type), field: resolvedField(query, field) });
     } else {
       const row = alias(p);
       const rowColumns: Sql[] = [];
-      const plan = await planObject(p, objectTypeOf(p, field.type), node.selectionSet, row, rowColumns);
+      const plan = await planObject(p, objectTypeOf(field.type), node.selectionSet, row, rowColumns);
       const from = read.from(row, args);
       const array = rowArray(rowColumns);
       columns.push({ sql: `(select ${array.sql} ${from.sql})`, bindings: [...array.bindings, ...from.bindings] });
@@ -653,4 +653,3 @@ export async function runCompiledRead(ctx: ReadPlanContext & { transaction: Requ
   return JSON.parse(body);
 }
 
-export type { ConnectionRead };
