@@ -14,6 +14,7 @@ import { Migration20261130145741_webhooks } from './Migration20261130145741_webh
 import { Migration20261130151613_activity_retention } from './Migration20261130151613_activity_retention';
 import { Migration20261130164702_response_cache_version } from './Migration20261130164702_response_cache_version';
 import { Migration20261130164846_import_runs } from './Migration20261130164846_import_runs';
+import { Migration20261130232713_stored_search_documents } from './Migration20261130232713_stored_search_documents';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
@@ -30,4 +31,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130151613_activity_retention', class: Migration20261130151613_activity_retention },
   { name: 'Migration20261130164702_response_cache_version', class: Migration20261130164702_response_cache_version },
   { name: 'Migration20261130164846_import_runs', class: Migration20261130164846_import_runs },
+  { name: 'Migration20261130232713_stored_search_documents', class: Migration20261130232713_stored_search_documents },
 ];

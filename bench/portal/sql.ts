@@ -1,7 +1,4 @@
 import { FundingSource } from '../../src/modules/funding/funding.enums';
-import { ORGANISATION_SEARCH_DOCUMENT } from '../../src/modules/organisation/organisation.entity';
-import { PROGRAMME_SEARCH_DOCUMENT } from '../../src/modules/programme/programme.entity';
-import { PROJECT_SEARCH_DOCUMENT } from '../../src/modules/project/project.entity';
 
 /**
  * SQL the benchmark adds to its own database (as the owner) so that PostGraphile and the floor get
@@ -73,15 +70,15 @@ begin
   v_query := to_tsquery('simple', array_to_string(v_terms, ' & '));
   return query
     select h.type, h.id, h.score, h.key, h.label from (
-      select 'Organisation'::text as type, t.id, (ts_rank(${ORGANISATION_SEARCH_DOCUMENT}, v_query) + word_similarity(v_phrase, t.name))::float8 as score,
+      select 'Organisation'::text as type, t.id, (ts_rank(t.search_document, v_query) + word_similarity(v_phrase, t.name))::float8 as score,
              t.business_id::text as key, t.name::text as label
-        from organisation t where (${ORGANISATION_SEARCH_DOCUMENT} @@ v_query or v_phrase <% t.name)
+        from organisation t where t.id in (select s.id from organisation s where s.search_document @@ v_query union all select s.id from organisation s where v_phrase <% s.name)
       union all
-      select 'Programme', t.id, (ts_rank(${PROGRAMME_SEARCH_DOCUMENT}, v_query) + word_similarity(v_phrase, t.name))::float8, t.code::text, t.name::text
-        from programme t where (${PROGRAMME_SEARCH_DOCUMENT} @@ v_query or v_phrase <% t.name)
+      select 'Programme', t.id, (ts_rank(t.search_document, v_query) + word_similarity(v_phrase, t.name))::float8, t.code::text, t.name::text
+        from programme t where t.id in (select s.id from programme s where s.search_document @@ v_query union all select s.id from programme s where v_phrase <% s.name)
       union all
-      select 'Project', t.id, (ts_rank(${PROJECT_SEARCH_DOCUMENT}, v_query) + word_similarity(v_phrase, t.title))::float8, t.code::text, t.title::text
-        from project t where t.id in (select silta_project_search_candidates(v_query, v_phrase))
+      select 'Project', t.id, (ts_rank(t.search_document, v_query) + word_similarity(v_phrase, t.title))::float8, t.code::text, t.title::text
+        from project t where t.id = any(array(select silta_project_search_candidates(v_query, v_phrase)))
     ) h order by h.score desc, h.type asc, h.id asc;
 end $fn$`;
 

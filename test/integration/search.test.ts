@@ -1,5 +1,7 @@
 import { OrganisationType } from '../../src/modules/organisation/organisation.enums';
 import { Scheme } from '../../src/modules/programme/programme.enums';
+import { ORGANISATION_SEARCH_DOCUMENT } from '../../src/modules/organisation/organisation.entity';
+import { PROGRAMME_SEARCH_DOCUMENT } from '../../src/modules/programme/programme.entity';
 import { PROJECT_SEARCH_DOCUMENT } from '../../src/modules/project/project.entity';
 import { idOf, Scenario } from '../support/scenario';
 import { dataOf, startTestApp, type TestApp } from '../support/test-app';
@@ -132,11 +134,25 @@ describe('search', () => {
     }
   });
 
-  it('finds project candidates with the same document as the search index (row-level security keeps the index to a function)', async () => {
+  it('keeps each search document in a stored column built from the same expression, indexed, and matched by the project candidates function', async () => {
+    const stored = await app.sql<{ table: string; expression: string }>(
+      `select table_name as table, generation_expression as expression from information_schema.columns
+        where column_name = 'search_document' and table_schema = current_schema() order by table_name`,
+    );
+    expect(stored.map((row) => row.table)).toEqual(['organisation', 'programme', 'project']);
+    const documents: Record<string, string> = {
+      organisation: ORGANISATION_SEARCH_DOCUMENT,
+      programme: PROGRAMME_SEARCH_DOCUMENT,
+      project: PROJECT_SEARCH_DOCUMENT,
+    };
+    // PostgreSQL spells the expression its own way (casts, parentheses): compare the words that matter.
+    const words = (sql: string): string[] => sql.match(/'[^']*'|[a-z_]+/g) ?? [];
+    for (const { table, expression } of stored) {
+      expect(words(expression.replace(/COALESCE/g, 'coalesce')).filter((word) => !['text', 'regconfig', 'char', 'character', 'varying'].includes(word))).toEqual(words(documents[table]));
+      const [index] = await app.sql<{ def: string }>(`select pg_get_indexdef(?::regclass) as def`, [`${table}_search_idx`]);
+      expect(index.def).toContain('USING gin (search_document)');
+    }
     const [fn] = await app.sql<{ def: string }>(`select pg_get_functiondef('silta_project_search_candidates(tsquery, text)'::regprocedure) as def`);
-    expect(fn.def).toContain(PROJECT_SEARCH_DOCUMENT);
-    const [index] = await app.sql<{ def: string }>(`select pg_get_indexdef('project_search_idx'::regclass) as def`);
-    // The index definition is PostgreSQL's own spelling of the same expression: compare the words that matter.
-    for (const part of ["'finnish'", 'title', 'summary', 'purpose', "'A'", "'B'"]) expect(index.def).toContain(part);
+    expect(fn.def).toContain('p.search_document @@ p_query');
   });
 });

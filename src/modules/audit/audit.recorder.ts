@@ -16,8 +16,8 @@ export interface AuditActor {
 }
 
 const NOT_AUDITED = new Set(['AuditEvent', 'IdempotencyRecord']);
-// Timestamps are in the event itself; secrets' hashes are never copied into the trail.
-const NOISE = new Set(['updatedAt', 'createdAt', 'tokenHash', 'signingSecret', 'leaseToken']);
+// Timestamps are in the event itself; secrets' hashes are never copied into the trail; a search document is derived.
+const NOISE = new Set(['updatedAt', 'createdAt', 'tokenHash', 'signingSecret', 'leaseToken', 'searchDocument']);
 
 interface PendingChange {
   entity: AnyEntity;

@@ -25,13 +25,18 @@ export const ORGANISATION_SEARCH_DOCUMENT =
 @Check({ name: 'organisation_name_not_blank', expression: "btrim(name) <> ''" })
 @Index({
   name: 'organisation_search_idx',
-  expression: `create index "organisation_search_idx" on "organisation" using gin ((${ORGANISATION_SEARCH_DOCUMENT}))`,
+  expression: 'create index "organisation_search_idx" on "organisation" using gin ("search_document")',
 })
 @Index({
   name: 'organisation_name_trgm_idx',
   expression: 'create index "organisation_name_trgm_idx" on "organisation" using gin ("name" gin_trgm_ops)',
 })
 export class Organisation extends BaseEntity {
+  // The search document, stored: ranking and rechecking read it instead of stemming the text again
+  // (src/modules/search/search.service.ts). Never selected by default, never written by Silta.
+  @Property({ columnType: 'tsvector', generated: `(${ORGANISATION_SEARCH_DOCUMENT}) stored`, lazy: true, hidden: true, nullable: true })
+  searchDocument?: Opt<string>;
+
   @Field(() => String, { description: 'Official name, e.g. "Kuopion Setlementti Puijola ry".' })
   @Index()
   @Property({ type: 'string', length: 300 })

@@ -24,13 +24,18 @@ export const PROGRAMME_SEARCH_DOCUMENT =
 @Check({ name: 'programme_not_own_parent', expression: 'parent_id is null or parent_id <> id' })
 @Index({
   name: 'programme_search_idx',
-  expression: `create index "programme_search_idx" on "programme" using gin ((${PROGRAMME_SEARCH_DOCUMENT}))`,
+  expression: 'create index "programme_search_idx" on "programme" using gin ("search_document")',
 })
 @Index({
   name: 'programme_name_trgm_idx',
   expression: 'create index "programme_name_trgm_idx" on "programme" using gin ("name" gin_trgm_ops)',
 })
 export class Programme extends BaseEntity {
+  // The search document, stored: ranking and rechecking read it instead of stemming the text again
+  // (src/modules/search/search.service.ts). Never selected by default, never written by Silta.
+  @Property({ columnType: 'tsvector', generated: `(${PROGRAMME_SEARCH_DOCUMENT}) stored`, lazy: true, hidden: true, nullable: true })
+  searchDocument?: Opt<string>;
+
   @Field(() => String, { description: 'Unique programme code, e.g. "KAKE-KUOPIO-2018".' })
   @Property({ type: 'string', length: 60, unique: true })
   code!: string;

@@ -27,7 +27,7 @@ export const PROJECT_SEARCH_DOCUMENT =
 @Check({ name: 'project_title_not_blank', expression: "btrim(title) <> ''" })
 @Index({
   name: 'project_search_idx',
-  expression: `create index "project_search_idx" on "project" using gin ((${PROJECT_SEARCH_DOCUMENT}))`,
+  expression: 'create index "project_search_idx" on "project" using gin ("search_document")',
 })
 @Index({
   name: 'project_title_trgm_idx',
@@ -35,6 +35,11 @@ export const PROJECT_SEARCH_DOCUMENT =
 })
 @Index({ name: 'project_effective_period_idx', properties: ['plannedStart', 'plannedEnd'] })
 export class Project extends BaseEntity {
+  // The search document, stored: ranking and rechecking read it instead of stemming the text again
+  // (src/modules/search/search.service.ts). Never selected by default, never written by Silta.
+  @Property({ columnType: 'tsvector', generated: `(${PROJECT_SEARCH_DOCUMENT}) stored`, lazy: true, hidden: true, nullable: true })
+  searchDocument?: Opt<string>;
+
   @Field(() => String, { description: 'Unique Silta project code, e.g. "KAKE-KUO-2018-07".' })
   @Property({ type: 'string', length: 60, unique: true })
   code!: string;

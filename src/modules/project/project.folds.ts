@@ -1,6 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { Context } from '../../context';
-import { plainRow } from '../../shared/db/plain-rows';
+import { plainRow, rowColumns } from '../../shared/db/plain-rows';
 import type { ListSpec, PageRow } from '../../shared/relay/keyset';
 import { selectedItemFields } from '../../shared/relay/selection';
 import { fundingTotalsByProjectId } from '../funding/funding.loaders';
@@ -18,17 +18,25 @@ import { leadOrganisationsByProjectId } from './project.loaders';
  * security), as JSON beside each project. The loaders are primed with them, so the field resolvers
  * find them ready and a page of 50 with its lead, programme and totals is one statement, not four.
  */
-const FOLDS = {
-  leadOrganisation: {
-    alias: '__lead',
-    sql: `select row_to_json(o) from participation lp join organisation o on o.id = lp.organisation_id
-          where lp.project_id = t.id and lp.role = '${ParticipationRole.LEAD}' order by lp.id limit 1`,
-  },
-  programme: { alias: '__programme', sql: 'select row_to_json(pr) from programme pr where pr.id = t.programme_id' },
-  fundingTotals: { alias: '__totals', sql: `select ${projectFundingTotalsJson('t')}` },
-} as const;
+function foldsOf(em: Context['em']) {
+  // Stored columns only (`rowColumns`): `row_to_json` of the whole row would carry the search document too.
+  const organisation = rowColumns(em, Organisation, 'o').join(', ');
+  const programme = rowColumns(em, Programme, 'pr').join(', ');
+  return {
+    leadOrganisation: {
+      alias: '__lead',
+      sql: `select row_to_json(o) from (select ${organisation} from participation lp join organisation o on o.id = lp.organisation_id
+            where lp.project_id = t.id and lp.role = '${ParticipationRole.LEAD}' order by lp.id limit 1) o`,
+    },
+    programme: { alias: '__programme', sql: `select row_to_json(pr) from (select ${programme} from programme pr where pr.id = t.programme_id) pr` },
+    fundingTotals: { alias: '__totals', sql: `select ${projectFundingTotalsJson('t')}` },
+  } as const;
+}
 
-type Folded = keyof typeof FOLDS;
+type Folds = ReturnType<typeof foldsOf>;
+let folds: Folds | undefined;
+
+type Folded = keyof Folds;
 
 /** The spec with the folds the selection needs, and what primes the loaders from the page's rows. */
 export function foldProjectRelations(
@@ -37,9 +45,11 @@ export function foldProjectRelations(
   ctx: Pick<Context, 'em' | 'loaders'>,
 ): { spec: ListSpec<Project>; prime: (rows: PageRow<Project>[]) => void } {
   const selected = selectedItemFields(info);
-  const wanted = (Object.keys(FOLDS) as Folded[]).filter((field) => selected.has(field));
+  folds ??= foldsOf(ctx.em);
+  const all = folds;
+  const wanted = (Object.keys(all) as Folded[]).filter((field) => selected.has(field));
   if (wanted.length === 0) return { spec, prime: () => undefined };
-  const folds = Object.fromEntries(wanted.map((field) => [FOLDS[field].alias, FOLDS[field].sql]));
+  const sql = Object.fromEntries(wanted.map((field) => [all[field].alias, all[field].sql]));
   const prime = (rows: PageRow<Project>[]): void => {
     for (const { node, folded } of rows) {
       if (!folded) continue;
@@ -57,5 +67,5 @@ export function foldProjectRelations(
       }
     }
   };
-  return { spec: { ...spec, folds }, prime };
+  return { spec: { ...spec, folds: sql }, prime };
 }

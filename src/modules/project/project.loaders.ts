@@ -4,7 +4,7 @@ import DataLoader from 'dataloader';
 import { Organisation } from '../organisation/organisation.entity';
 import { ParticipationRole } from './project.enums';
 import { Project } from './project.entity';
-import { plainRow } from '../../shared/db/plain-rows';
+import { plainRow, rowColumns } from '../../shared/db/plain-rows';
 import { knexOf } from '../../shared/db/session';
 import { childrenLoader, defineLoader, entityLoader } from '../../shared/loaders';
 import { Participation } from './participation.entity';
@@ -17,7 +17,7 @@ import { TargetGroup, Theme } from './vocabulary.entity';
  */
 export function visibleProjectLoader(em: EntityManager, column: 'id' | 'code'): DataLoader<number | string, Project | null> {
   return new DataLoader<number | string, Project | null>(async (keys) => {
-    const qb = knexOf(em).select('t.*').from({ t: 'project' }).whereRaw(`t.${column} = any(?)`, [[...keys] as unknown as Knex.Value]);
+    const qb = knexOf(em).select(rowColumns(em, Project, 't')).from({ t: 'project' }).whereRaw(`t.${column} = any(?)`, [[...keys] as unknown as Knex.Value]);
     const rows = (await qb) as Record<string, unknown>[];
     const byKey = new Map(rows.map((row) => [String(row[column as keyof typeof row]), plainRow(em, Project, row)]));
     return keys.map((key) => byKey.get(String(key)) ?? null);
@@ -28,7 +28,7 @@ export function visibleProjectLoader(em: EntityManager, column: 'id' | 'code'): 
 export function leadOrganisationLoader(em: EntityManager): DataLoader<number, Organisation | null> {
   return new DataLoader<number, Organisation | null>(async (projectIds) => {
     const rows = await knexOf(em)
-      .select('o.*', 'p.project_id as __project')
+      .select(...rowColumns(em, Organisation, 'o'), 'p.project_id as __project')
       .from({ o: 'organisation' })
       .join({ p: 'participation' }, 'p.organisation_id', 'o.id')
       .where('p.role', ParticipationRole.LEAD)
@@ -46,7 +46,7 @@ export function leadOrganisationLoader(em: EntityManager): DataLoader<number, Or
 export function projectChildLoader<T extends object>(em: EntityManager, entity: EntityClass<T>, table: string): DataLoader<number, T | null> {
   return new DataLoader<number, T | null>(async (ids) => {
     const qb = knexOf(em)
-      .select('c.*')
+      .select(rowColumns(em, entity, 'c'))
       .from({ c: table })
       .whereRaw('c.id = any(?)', [[...ids] as unknown as Knex.Value]);
     const rows = (await qb) as (Record<string, unknown> & { id: number })[];

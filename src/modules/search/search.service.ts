@@ -1,7 +1,4 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ORGANISATION_SEARCH_DOCUMENT } from '../organisation/organisation.entity';
-import { PROGRAMME_SEARCH_DOCUMENT } from '../programme/programme.entity';
-import { PROJECT_SEARCH_DOCUMENT } from '../project/project.entity';
 import { searchWords, stemPrefix } from './search-query';
 
 export interface SearchHitRow {
@@ -10,11 +7,14 @@ export interface SearchHitRow {
   score: number;
 }
 
-/** Where each searchable type keeps its document (matching its GIN expression index) and its name. */
+/**
+ * The searchable types and their names. Each keeps its document in a stored `search_document` column
+ * (with a GIN index), so neither the index recheck nor the ranking stems the text again.
+ */
 const SOURCES = [
-  { type: 'Organisation', table: 'organisation', document: ORGANISATION_SEARCH_DOCUMENT, name: 'name' },
-  { type: 'Programme', table: 'programme', document: PROGRAMME_SEARCH_DOCUMENT, name: 'name' },
-  { type: 'Project', table: 'project', document: PROJECT_SEARCH_DOCUMENT, name: 'title' },
+  { type: 'Organisation', table: 'organisation', name: 'name' },
+  { type: 'Programme', table: 'programme', name: 'name' },
+  { type: 'Project', table: 'project', name: 'title' },
 ] as const;
 
 /** A search ready to run: one `union all` over the three types, with its bindings. */
@@ -53,14 +53,20 @@ export async function prepareSearch(em: EntityManager, text: string): Promise<Pr
   const selects = SOURCES.map(
     (source) => `
       select '${source.type}' as type, t.id,
-             (${tsquery ? `ts_rank(${source.document}, q.query)` : '0'} + word_similarity(?, t.${source.name}))::float8 as score
+             (${tsquery ? `ts_rank(t.search_document, q.query)` : '0'} + word_similarity(?, t.${source.name}))::float8 as score
       from ${source.table} t, (select ${tsquery ? "to_tsquery('simple', ?)" : 'null::tsquery'} as query) q
       where ${
         source.type === 'Project'
           ? // Row-level security keeps non-leakproof operators off project's indexes: candidates come from
-            // a function that uses them under the same rule (migration row_level_security).
-            't.id in (select silta_project_search_candidates(q.query, ?))'
-          : `(${tsquery ? `${source.document} @@ q.query or ` : ''}? <% t.${source.name})`
+            // a function that uses them under the same rule (migration row_level_security). As an array,
+            // they are read by primary key, so the policy is checked on the candidates, not on every project.
+            't.id = any(array(select silta_project_search_candidates(q.query, ?)))'
+          : tsquery
+            ? // Two index scans joined, not one `@@ … or <%`: the planner underrates the trigram test and
+              // would compute it on every row (a sequential scan, 40 ms instead of 1 ms for 5 000 organisations).
+              `t.id in (select s.id from ${source.table} s where s.search_document @@ q.query
+                        union all select s.id from ${source.table} s where ? <% s.${source.name})`
+            : `? <% t.${source.name}`
       }`,
   );
   // Hidden projects are left out by row-level security (and by the candidates function).

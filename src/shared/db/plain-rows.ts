@@ -137,3 +137,25 @@ export function plainRow<T extends object>(em: EntityManager, entity: EntityClas
   const mapper = meta ? mapperOf(em, meta) : null;
   return (mapper ? mapper(row) : em.map(entity, row as never)) as T;
 }
+
+const selectLists = new WeakMap<EntityMetadata, Map<string, string[]>>();
+
+/**
+ * The columns a read of `entity` selects, as `alias.column`: every stored column but the lazy ones
+ * (a project's search document, as large as the rest of the row, is read only by search). Use this,
+ * not `alias.*`, in hand-written reads of an entity's rows.
+ */
+export function rowColumns(em: EntityManager, entity: EntityClass<object>, alias: string): string[] {
+  const meta = em.getMetadata().get(entity.name);
+  let byAlias = selectLists.get(meta);
+  if (!byAlias) selectLists.set(meta, (byAlias = new Map()));
+  let columns = byAlias.get(alias);
+  if (!columns) {
+    columns = meta.props
+      .filter((prop) => prop.persist !== false && !prop.lazy && prop.fieldNames?.length && !prop.formula)
+      .filter((prop) => prop.kind === 'scalar' || prop.kind === 'm:1' || (prop.kind === '1:1' && prop.owner))
+      .flatMap((prop) => prop.fieldNames.map((field) => `${alias}.${field}`));
+    byAlias.set(alias, columns);
+  }
+  return columns;
+}

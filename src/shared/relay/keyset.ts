@@ -1,7 +1,7 @@
 import type { EntityClass } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Knex } from '@mikro-orm/postgresql';
-import { plainRow } from '../db/plain-rows';
+import { plainRow, rowColumns } from '../db/plain-rows';
 import { knexOf } from '../db/session';
 import { buildConnection, OrderDirection, parsePageRequest, type Connection, type ConnectionArgs, type Cursor, type PageRequest } from './connection';
 import { checkCursor, type SqlType } from './cursor';
@@ -105,7 +105,7 @@ function baseQuery(em: EntityManager, spec: ListSpec<object>, parent?: ParentLin
 }
 
 /**
- * The statement of one page: the rows of `spec` (as `t.*`, with the sort value as text in `__sort`
+ * The statement of one page: the rows of `spec` (their `rowColumns`, with the sort value as text in `__sort`
  * and the folds), limit + 1 of them after the cursor. For the compiled read path (`compiled`), also the
  * row's place in the page (`__ord`) and a condition over an outer query's row (pages nest as
  * correlated subqueries there).
@@ -117,7 +117,7 @@ export function pageQuery(
   compiled?: { parent?: ParentLink; correlate?: string },
 ): Knex.QueryBuilder {
   const knex = knexOf(em);
-  const qb = baseQuery(em, spec, compiled?.parent).select('t.*', knex.raw(`(${spec.sort.sql})::text as "__sort"`));
+  const qb = baseQuery(em, spec, compiled?.parent).select(...rowColumns(em, spec.entity, 't'), knex.raw(`(${spec.sort.sql})::text as "__sort"`));
   for (const [alias, sql] of Object.entries(spec.folds ?? {})) qb.select(knex.raw(`(${sql}) as ??`, [alias]));
   if (compiled) {
     if (compiled.correlate) qb.whereRaw(compiled.correlate);
@@ -160,7 +160,7 @@ export async function fetchPagesByParent<T extends object>(
   const knex = knexOf(em);
   const inner = baseQuery(em, spec, parent)
     .select(
-      't.*',
+      ...rowColumns(em, spec.entity, 't'),
       knex.raw(`(${spec.sort.sql})::text as "__sort"`),
       knex.raw(`${parent.column} as "__parent"`),
       knex.raw(`row_number() over (partition by ${parent.column} order by ${orderSql(spec, page)}) as "__rn"`),
