@@ -8,9 +8,9 @@ import { Migration } from '@mikro-orm/migrations';
 export class Migration20261130232713_stored_search_documents extends Migration {
 
   override async up(): Promise<void> {
-    this.addSql(`alter table "organisation" add column "search_document" tsvector generated always as (setweight(to_tsvector('finnish', "name"), 'A') || setweight(to_tsvector('finnish', coalesce("description", '')), 'B')) stored null;`);
-    this.addSql(`alter table "programme" add column "search_document" tsvector generated always as (setweight(to_tsvector('finnish', "name"), 'A') || setweight(to_tsvector('finnish', coalesce("description", '')), 'B')) stored null;`);
-    this.addSql(`alter table "project" add column "search_document" tsvector generated always as (setweight(to_tsvector('finnish', "title"), 'A') || setweight(to_tsvector('finnish', coalesce("summary", '') || ' ' || coalesce("purpose", '')), 'B')) stored null;`);
+    this.addSql(`alter table "organisation" add column "search_document" tsvector generated always as (setweight(to_tsvector('finnish', "name"), 'A'::"char") || setweight(to_tsvector('finnish', coalesce("description", '')), 'B'::"char")) stored null;`);
+    this.addSql(`alter table "programme" add column "search_document" tsvector generated always as (setweight(to_tsvector('finnish', "name"), 'A'::"char") || setweight(to_tsvector('finnish', coalesce("description", '')), 'B'::"char")) stored null;`);
+    this.addSql(`alter table "project" add column "search_document" tsvector generated always as (setweight(to_tsvector('finnish', "title"), 'A'::"char") || setweight(to_tsvector('finnish', coalesce("summary", '') || ' ' || coalesce("purpose", '')), 'B'::"char")) stored null;`);
 
     for (const table of ['organisation', 'programme', 'project']) {
       this.addSql(`drop index "${table}_search_idx";`);

@@ -8,7 +8,7 @@ import { PostalArea } from '../geography/postal-area.entity';
 import { OrganisationType } from './organisation.enums';
 
 export const ORGANISATION_SEARCH_DOCUMENT =
-  "setweight(to_tsvector('finnish', \"name\"), 'A') || setweight(to_tsvector('finnish', coalesce(\"description\", '')), 'B')";
+  "setweight(to_tsvector('finnish', \"name\"), 'A'::\"char\") || setweight(to_tsvector('finnish', coalesce(\"description\", '')), 'B'::\"char\")";
 
 @ObjectType({
   implements: Node,

@@ -7,7 +7,7 @@ import { Organisation } from '../organisation/organisation.entity';
 import { Scheme } from './programme.enums';
 
 export const PROGRAMME_SEARCH_DOCUMENT =
-  "setweight(to_tsvector('finnish', \"name\"), 'A') || setweight(to_tsvector('finnish', coalesce(\"description\", '')), 'B')";
+  "setweight(to_tsvector('finnish', \"name\"), 'A'::\"char\") || setweight(to_tsvector('finnish', coalesce(\"description\", '')), 'B'::\"char\")";
 
 @ObjectType({
   implements: Node,

@@ -9,7 +9,7 @@ import { ProjectStatus } from './project.enums';
 import { TargetGroup, Theme } from './vocabulary.entity';
 
 export const PROJECT_SEARCH_DOCUMENT =
-  "setweight(to_tsvector('finnish', \"title\"), 'A') || setweight(to_tsvector('finnish', coalesce(\"summary\", '') || ' ' || coalesce(\"purpose\", '')), 'B')";
+  "setweight(to_tsvector('finnish', \"title\"), 'A'::\"char\") || setweight(to_tsvector('finnish', coalesce(\"summary\", '') || ' ' || coalesce(\"purpose\", '')), 'B'::\"char\")";
 
 @ObjectType({
   implements: Node,
