@@ -1,4 +1,5 @@
 import { buildSiltaSchema } from '../../src/schema';
+import { setSessionViewer } from '../../src/shared/db/session';
 import { FundingSource } from '../../src/modules/funding/funding.enums';
 import { Scheme } from '../../src/modules/programme/programme.enums';
 import { toGlobalId } from '../../src/shared/relay/global-id';
@@ -149,4 +150,16 @@ describe('the read path', () => {
     // sources; the first project has no lead and no sources.
     expect((response.extensions as { cost: { actual: number } }).cost.actual).toBe(1 + 9 * (1 + 1 + 1 + 1 + (1 + 2)) + (1 + 0 + 1 + 1 + (1 + 0)));
   });
+
+  it('plans request statements generically and never JIT-compiles them, (the compiled road sends the same SESSION_VIEWER_SQL with literals)', async () => {
+    const viewer = { organisationIds: [], coordinatedProgrammeIds: [], seesAllProjects: false };
+    const settings = `select current_setting('jit') as jit, current_setting('plan_cache_mode') as mode`;
+    // The EntityManager's road (resolvers).
+    const em = app.orm.em.fork();
+    await em.transactional(async (tx) => {
+      await setSessionViewer(tx, viewer);
+      expect(await tx.execute(settings)).toEqual([{ jit: 'off', mode: 'force_generic_plan' }]);
+    });
+  });
 });
+
