@@ -3,6 +3,19 @@
  * development-time checks (worth 15–23 % of throughput) only when NODE_ENV is `production` as it is
  * loaded, so this module is imported first, before anything that loads graphql. It is the one place
  * besides config.ts that touches the environment, because it must run before config.ts is loaded.
- * Other commands and tests keep the NODE_ENV they were given.
+ * Other commands and tests keep the NODE_ENV they were given. It also sets the server's heap growing
+ * factor, which must be set as early.
  */
-if (process.argv[2] === 'start' && !process.env.NODE_ENV) process.env.NODE_ENV = 'production';
+import { setFlagsFromString } from 'node:v8';
+
+/** How far the server's heap may grow past its live size before V8 collects it again (see below). */
+const SERVER_HEAP_GROWING_PERCENT = 50;
+
+if (process.argv[2] === 'start') {
+  if (!process.env.NODE_ENV) process.env.NODE_ENV = 'production';
+  // A server's live heap is small and steady (about 45 MB), but under load it makes garbage fast and
+  // V8 let the heap grow to four times the live size before a full collection. Growing by half at most
+  // keeps the peak RSS of a cached page at c=50 near 180 MB instead of 280-295, at the same throughput.
+  // Set here, before anything else is loaded: set later (in the command's action) V8 ignored it.
+  setFlagsFromString(`--heap-growing-percent=${SERVER_HEAP_GROWING_PERCENT}`);
+}

@@ -15,7 +15,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { addCoordinator, addMembership, createAccount, issueToken, revokeToken } from '../modules/auth/account.service';
 import { AccountKind, GlobalRole, TokenScope } from '../modules/auth/auth.enums';
@@ -38,8 +37,6 @@ const SCHEMA_FILE = path.join(packageRoot, 'schema.graphql');
 
 /** Exit status of a command-line usage error (bad option or argument), as in most Unix tools. */
 const USAGE_ERROR = 2;
-/** How far the server's heap may grow past its live size before V8 collects it again (see `start`). */
-const SERVER_HEAP_GROWING_PERCENT = 50;
 
 /**
  * The `silta` command line: one entry for the server and the maintenance tasks. Commander errors
@@ -110,10 +107,6 @@ program
   .command('start')
   .description('Serve the GraphQL API (applies migrations, loads reference and demo data first)')
   .action(async () => {
-    // A server's live heap is small and steady, but under load it makes garbage fast; V8 would let the
-    // heap grow to several times the live size before collecting. Growing by half at most keeps the
-    // peak RSS of the cached portal benchmark at 175-190 MB instead of 260-290, at the same throughput.
-    setFlagsFromString(`--heap-growing-percent=${SERVER_HEAP_GROWING_PERCENT}`);
     const { main } = load('../main') as typeof import('../main');
     await main();
   });
