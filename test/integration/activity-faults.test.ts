@@ -324,10 +324,19 @@ async function expectedEvents(url: string, viewer: Viewer, after: string): Promi
 
 /** Waits until every follower has as many events as the log says it should (or the deadline), then compares. */
 async function expectExactlyOnceInOrder(url: string, followers: Follower[], start: string): Promise<void> {
-  const expected = await Promise.all(followers.map((follower) => expectedEvents(url, follower.viewer, start)));
+  // The log may still grow after the driver stops: each instance's overlap worker writes OVERLAP_FOUND
+  // events for the last updates a moment later. So the log is read again until it stops changing.
+  const readLog = () => Promise.all(followers.map((follower) => expectedEvents(url, follower.viewer, start)));
   const deadline = Date.now() + 20_000;
-  while (followers.some((follower, i) => follower.events.length < expected[i].length) && Date.now() < deadline) await sleep(100);
-  await sleep(500); // anything beyond would be a repeat
+  let expected = await readLog();
+  for (;;) {
+    while (followers.some((follower, i) => follower.events.length < expected[i].length) && Date.now() < deadline) await sleep(100);
+    await sleep(500); // anything beyond would be a repeat
+    const again = await readLog();
+    const settled = again.every((events, i) => events.length === expected[i].length);
+    expected = again;
+    if (settled || Date.now() >= deadline) break;
+  }
   for (const [i, follower] of followers.entries()) {
     expect([follower.viewer.name, follower.events.map((event) => event.cursor)]).toEqual([follower.viewer.name, expected[i].map((event) => event.cursor)]);
   }
