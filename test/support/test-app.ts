@@ -5,6 +5,7 @@ import type { Writable } from 'node:stream';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { Client } from 'pg';
 import { createApp, type App } from '../../src/app';
+import type { ResponseCache } from '../../src/shared/response-cache/response-cache';
 import { loadConfig, type Config } from '../../src/config';
 import { withDatabaseName } from '../../src/db/database-url';
 import { dropAppRole, provisionAppRole } from '../../src/db/app-role';
@@ -54,6 +55,8 @@ export interface TestApp {
   signIn(roles?: TestRoles): Promise<string>;
   /** Runs fn and returns how many SQL statements the app sent meanwhile. */
   countStatements(fn: () => Promise<unknown>): Promise<number>;
+  /** The app's response cache (when on): its version reads go on a connection of their own, not counted above. */
+  responseCache?: ResponseCache;
   sql<T = Record<string, unknown>>(query: string, params?: unknown[]): Promise<T[]>;
   /** The overlap worker, when the options asked for one. */
   overlapWorker?: OverlapWorker;
@@ -150,6 +153,7 @@ export async function startTestApp(template: Template = 'demo', configOverrides:
       const issued = await issueToken(em, account.id, { name: 'test', scope: roles.readOnly ? TokenScope.READ_ONLY : TokenScope.READ_WRITE });
       return issued.token;
     },
+    responseCache: app.responseCache,
     async countStatements(fn) {
       const before = statements;
       await fn();
