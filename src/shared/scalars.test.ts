@@ -27,6 +27,12 @@ describe('Euros output', () => {
     ['1234.5600', '1234.56'],
     ['-15.00', '-15.00'],
     ['-0.00', '0.00'],
+    // Already as written (returned as given) and nearly so (normalised).
+    ['0.00', '0.00'],
+    ['10.10', '10.10'],
+    ['007.50', '7.50'],
+    ['00.00', '0.00'],
+    ['5.1', '5.10'],
     [12n, '12.00'],
     [7, '7.00'],
   ])('writes %p exactly as %p', (value, expected) => {

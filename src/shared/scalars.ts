@@ -51,6 +51,8 @@ export function parseEuros(value: unknown): string {
 }
 
 const EXACT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
+/** An amount exactly as serializeEuros writes it: no sign, no leading zeros, two decimals. */
+const WRITTEN_EUROS = /^(?:0|[1-9]\d*)\.\d\d$/;
 
 /**
  * Writes an amount from the database (numeric as text) or a BigInt sum, exactly and of any size:
@@ -58,6 +60,8 @@ const EXACT_DECIMAL = /^(-?)(\d+)(?:\.(\d+))?$/;
  * bug on our side, so it throws a plain Error (INTERNAL_SERVER_ERROR), never the client's error.
  */
 export function serializeEuros(value: unknown): string {
+  // What the database sends for numeric(14,2) and its sums (a page of 50 projects has hundreds): already written as it should be.
+  if (typeof value === 'string' && WRITTEN_EUROS.test(value)) return value;
   const text = typeof value === 'bigint' || (typeof value === 'number' && Number.isSafeInteger(value)) ? String(value) : value;
   const match = typeof text === 'string' ? EXACT_DECIMAL.exec(text) : null;
   if (!match || (match[3] ?? '').slice(2).replace(/0/g, '') !== '') {
