@@ -86,19 +86,20 @@ function keyOf(spec: TableSpec, row: Row): string {
   return spec.key.map((property) => String(resolved(row[property]))).join('~~~');
 }
 
+/** An audit row's own columns (short names: a batch sends thousands); the actor's are parameters. */
 interface AuditRow {
-  account_id: number | null;
-  account_name: string | null;
-  token_id: number | null;
-  organisation_id: number | null;
-  project_id: number | null;
-  operation: string;
-  request_id: string;
-  client_request_id: string | null;
-  entity_type: string;
-  entity_id: string;
-  action: 'CREATE' | 'UPDATE' | 'DELETE';
-  changes: Record<string, { before: unknown; after: unknown }>;
+  /** organisation_id */
+  o: number | null;
+  /** project_id */
+  p: number | null;
+  /** entity_type */
+  t: string;
+  /** entity_id */
+  i: string;
+  /** action */
+  a: 'CREATE' | 'UPDATE' | 'DELETE';
+  /** changes */
+  c: Record<string, { before: unknown; after: unknown }>;
 }
 
 /**
@@ -156,13 +157,18 @@ export class BatchWrite {
   /** Writes the batch: ids, inserts, updates, deletes, then the audit rows. */
   async write(em: EntityManager): Promise<void> {
     const audit: AuditRow[] = [];
-    for (const spec of this.order) {
+    // Every serial table's ids in one statement: an array of `nextval`s per table (the sequence looked up once).
+    const serial = this.order.flatMap((spec) => {
       const rows = this.creates.get(spec);
-      if (!rows) continue;
-      if (spec.key.includes('id')) {
-        const ids = await query<{ id: number }>(em, `select nextval(pg_get_serial_sequence(?, 'id'))::int as id from generate_series(1, ?)`, [spec.table, rows.length]);
-        rows.forEach((row, index) => ((row.id as PendingId).id = ids[index].id));
-      }
+      return rows && spec.key.includes('id') ? [{ spec, rows }] : [];
+    });
+    if (serial.length > 0) {
+      const [drawn] = await query<Record<string, number[]>>(
+        em,
+        `select ${serial.map((_, index) => `array(with q as materialized (select pg_get_serial_sequence(?, 'id')::regclass as s) select nextval(q.s)::int from q, generate_series(1, ?)) as t${index}`).join(', ')}`,
+        serial.flatMap(({ spec, rows }) => [spec.table, rows.length]),
+      );
+      serial.forEach(({ rows }, index) => rows.forEach((row, n) => ((row.id as PendingId).id = drawn[`t${index}`][n])));
     }
     for (const spec of this.order) {
       const rows = this.creates.get(spec);
@@ -182,7 +188,7 @@ export class BatchWrite {
       if (!entries) continue;
       await this.updateRows(em, spec, entries);
       for (const { current, set } of entries) {
-        const changes: AuditRow['changes'] = {};
+        const changes: AuditRow['c'] = {};
         for (const [property, value] of Object.entries(set)) changes[property] = { before: current[property] ?? null, after: resolved(value) };
         audit.push(this.auditRow(spec, 'UPDATE', { ...current, ...Object.fromEntries(Object.entries(set).map(([property, value]) => [property, resolved(value)])) }, changes));
       }
@@ -194,13 +200,14 @@ export class BatchWrite {
       for (const row of rows) audit.push(this.auditRow(spec, 'DELETE', row, changesOf(null, row)));
     }
     if (audit.length > 0) {
+      // Who, how and the request are the same for every row: parameters, not repeated in the JSON.
+      const { accountId, accountName, tokenId, operation, requestId, clientRequestId } = this.actor;
       await query(
         em,
         `insert into audit_event (account_id, account_name, token_id, organisation_id, project_id, operation, request_id, client_request_id, entity_type, entity_id, action, changes)
-         select account_id, account_name, token_id, organisation_id, project_id, operation, request_id, client_request_id, entity_type, entity_id, action::audit_action, changes
-           from json_to_recordset(?::json) as r(account_id int, account_name text, token_id int, organisation_id int, project_id int, operation text, request_id text,
-                client_request_id text, entity_type text, entity_id text, action text, changes jsonb)`,
-        [JSON.stringify(audit)],
+         select ?::int, ?::text, ?::int, r.o, r.p, ?::text, ?::text, ?::text, r.t, r.i, r.a::audit_action, r.c
+           from jsonb_to_recordset(?::jsonb) as r(o int, p int, t text, i text, a text, c jsonb)`,
+        [accountId, accountName, tokenId, operation, requestId, clientRequestId, JSON.stringify(audit)],
       );
     }
   }
@@ -256,31 +263,18 @@ export class BatchWrite {
   }
 
   /** As flushWithAudit files a row: under its organisation and project (its own key, or the one it refers to). */
-  private auditRow(spec: TableSpec, action: AuditRow['action'], row: Row, changes: AuditRow['changes']): AuditRow {
+  private auditRow(spec: TableSpec, action: AuditRow['a'], row: Row, changes: AuditRow['c']): AuditRow {
     const owner = (entity: string, property: string): number | null => {
       const value = spec.entity === entity ? row.id : property in spec.columns ? row[property] : null;
       return value == null ? null : Number(resolved(value));
     };
-    return {
-      account_id: this.actor.accountId,
-      account_name: this.actor.accountName,
-      token_id: this.actor.tokenId,
-      organisation_id: this.actor.organisationId ?? owner('Organisation', 'organisation'),
-      project_id: owner('Project', 'project'),
-      operation: this.actor.operation,
-      request_id: this.actor.requestId,
-      client_request_id: this.actor.clientRequestId,
-      entity_type: spec.entity,
-      entity_id: keyOf(spec, row),
-      action,
-      changes,
-    };
+    return { o: this.actor.organisationId ?? owner('Organisation', 'organisation'), p: owner('Project', 'project'), t: spec.entity, i: keyOf(spec, row), a: action, c: changes };
   }
 }
 
 /** Field-level changes of a created (before null) or removed (after null) row; nulls and noise left out. */
-function changesOf(after: Row | null, before: Row | null): AuditRow['changes'] {
-  const changes: AuditRow['changes'] = {};
+function changesOf(after: Row | null, before: Row | null): AuditRow['c'] {
+  const changes: AuditRow['c'] = {};
   for (const [property, value] of Object.entries(after ?? before ?? {})) {
     if (NOISE.has(property)) continue;
     const plain = resolved(value);
