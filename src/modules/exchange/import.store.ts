@@ -170,15 +170,26 @@ export class BatchWrite {
       );
       serial.forEach(({ rows }, index) => rows.forEach((row, n) => ((row.id as PendingId).id = drawn[`t${index}`][n])));
     }
+    // The statements go out one after another in this order; each is built while the database runs
+    // the ones before it.
+    const statements = new StatementChain(em);
     for (const spec of this.order) {
       const rows = this.creates.get(spec);
       if (!rows) continue;
       const properties = [...spec.key.filter((property) => property === 'id'), ...Object.keys(spec.columns)];
-      const records = rows.map((row) => Object.fromEntries(properties.map((property) => [property, resolved(row[property])])));
-      await this.insertRows(em, spec, properties, records);
+      const records = rows.map((row) => {
+        const record: Row = {};
+        for (const property of properties) record[property] = resolved(row[property]);
+        return record;
+      });
+      await this.insertRows(statements, spec, properties, records);
+      const owner = spec.ownerOnCreate;
       records.forEach((record, index) => {
-        const changes = changesOf(Object.fromEntries(Object.entries(record).filter(([property]) => property !== 'id')), null);
-        const owner = spec.ownerOnCreate;
+        const changes: AuditRow['c'] = {};
+        for (const property of properties) {
+          const value = record[property];
+          if (property !== 'id' && value !== null && !NOISE.has(property)) changes[property] = { before: null, after: value };
+        }
         if (owner && rows[index][owner] instanceof PendingId) changes[owner] = { before: null, after: { value: record[owner] } };
         audit.push(this.auditRow(spec, 'CREATE', record, changes));
       });
@@ -186,7 +197,7 @@ export class BatchWrite {
     for (const spec of this.order) {
       const entries = this.updates.get(spec);
       if (!entries) continue;
-      await this.updateRows(em, spec, entries);
+      await this.updateRows(statements, spec, entries);
       for (const { current, set } of entries) {
         const changes: AuditRow['c'] = {};
         for (const [property, value] of Object.entries(set)) changes[property] = { before: current[property] ?? null, after: resolved(value) };
@@ -196,20 +207,20 @@ export class BatchWrite {
     for (const spec of [...this.order].reverse()) {
       const rows = this.removals.get(spec);
       if (!rows) continue;
-      await this.deleteRows(em, spec, rows);
+      await this.deleteRows(statements, spec, rows);
       for (const row of rows) audit.push(this.auditRow(spec, 'DELETE', row, changesOf(null, row)));
     }
     if (audit.length > 0) {
       // Who, how and the request are the same for every row: parameters, not repeated in the JSON.
       const { accountId, accountName, tokenId, operation, requestId, clientRequestId } = this.actor;
-      await query(
-        em,
+      await statements.send(
         `insert into audit_event (account_id, account_name, token_id, organisation_id, project_id, operation, request_id, client_request_id, entity_type, entity_id, action, changes)
          select ?::int, ?::text, ?::int, r.o, r.p, ?::text, ?::text, ?::text, r.t, r.i, r.a::audit_action, r.c
            from jsonb_to_recordset(?::jsonb) as r(o int, p int, t text, i text, a text, c jsonb)`,
         [accountId, accountName, tokenId, operation, requestId, clientRequestId, JSON.stringify(audit)],
       );
     }
+    await statements.done();
   }
 
   private list<V>(map: Map<TableSpec, V[]>, spec: TableSpec): V[] {
@@ -218,18 +229,27 @@ export class BatchWrite {
     return list;
   }
 
-  private async insertRows(em: EntityManager, spec: TableSpec, properties: string[], records: Row[]): Promise<void> {
+  /** The rows as JSON with positional keys (c0, c1, …) and without nulls: a batch's rows are megabytes. */
+  private async insertRows(statements: StatementChain, spec: TableSpec, properties: string[], records: Row[]): Promise<void> {
     const columns = properties.map((property) => (property === 'id' ? (['id', 'int'] as const) : spec.columns[property]));
-    await query(
-      em,
+    const keys = properties.map((_, index) => `c${index}`);
+    const wire = records.map((record) => {
+      const out: Row = {};
+      for (let index = 0; index < properties.length; index++) {
+        const value = record[properties[index]];
+        if (value !== null) out[keys[index]] = value;
+      }
+      return out;
+    });
+    await statements.send(
       `insert into ${spec.table} (${columns.map(([column]) => column).join(', ')})
-       select ${properties.map((property) => `r."${property}"`).join(', ')} from json_to_recordset(?::json) as r(${properties.map((property, index) => `"${property}" ${columns[index][1]}`).join(', ')})`,
-      [JSON.stringify(records)],
+       select ${keys.map((key) => `r.${key}`).join(', ')} from json_to_recordset(?::json) as r(${keys.map((key, index) => `${key} ${columns[index][1]}`).join(', ')})`,
+      [JSON.stringify(wire)],
     );
   }
 
   /** One statement per set of changed properties (a batch has few: most rows change the same fields). */
-  private async updateRows(em: EntityManager, spec: TableSpec, entries: Array<{ current: Row; set: Row }>): Promise<void> {
+  private async updateRows(statements: StatementChain, spec: TableSpec, entries: Array<{ current: Row; set: Row }>): Promise<void> {
     const groups = new Map<string, Row[]>();
     for (const { current, set } of entries) {
       const properties = Object.keys(set).sort();
@@ -243,8 +263,7 @@ export class BatchWrite {
       if (spec.timestamps) assignments.push('updated_at = now()');
       if (spec.versioned) assignments.push('version = t.version + 1');
       const definitions = [...spec.key, ...properties].map((property) => `"${property}" ${property === 'id' ? 'int' : spec.columns[property][1]}`);
-      await query(
-        em,
+      await statements.send(
         `update ${spec.table} t set ${assignments.join(', ')} from json_to_recordset(?::json) as r(${definitions.join(', ')})
           where ${spec.key.map((property) => `t.${property === 'id' ? 'id' : spec.columns[property][0]} = r."${property}"`).join(' and ')}`,
         [JSON.stringify(records)],
@@ -252,10 +271,9 @@ export class BatchWrite {
     }
   }
 
-  private async deleteRows(em: EntityManager, spec: TableSpec, rows: Row[]): Promise<void> {
+  private async deleteRows(statements: StatementChain, spec: TableSpec, rows: Row[]): Promise<void> {
     const definitions = spec.key.map((property) => `"${property}" ${property === 'id' ? 'int' : spec.columns[property][1]}`);
-    await query(
-      em,
+    await statements.send(
       `delete from ${spec.table} t using json_to_recordset(?::json) as r(${definitions.join(', ')})
         where ${spec.key.map((property) => `t.${property === 'id' ? 'id' : spec.columns[property][0]} = r."${property}"`).join(' and ')}`,
       [JSON.stringify(rows.map((row) => Object.fromEntries(spec.key.map((property) => [property, resolved(row[property])]))))],
@@ -269,6 +287,29 @@ export class BatchWrite {
       return value == null ? null : Number(resolved(value));
     };
     return { o: this.actor.organisationId ?? owner('Organisation', 'organisation'), p: owner('Project', 'project'), t: spec.entity, i: keyOf(spec, row), a: action, c: changes };
+  }
+}
+
+/**
+ * Statements of one batch, run in the order they are sent, each after the one before has succeeded
+ * (after a failure the rest are not run, and `done` rejects with that failure). `send` returns as
+ * soon as its statement is queued, so the next one is built while the database runs it.
+ */
+class StatementChain {
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly em: EntityManager) {}
+
+  async send(sql: string, params: unknown[]): Promise<void> {
+    this.last = this.last.then(() => query(this.em, sql, params));
+    // Handled where `done` is awaited; until then a failure must not count as unhandled.
+    this.last.catch(() => undefined);
+    // Let the statement reach the connection before the next one is built.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  done(): Promise<unknown> {
+    return this.last;
   }
 }
 
