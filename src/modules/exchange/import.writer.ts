@@ -722,23 +722,17 @@ export class ImportWriter {
     const ids = [...existing.values()].map((row) => Number(row.id));
     const euraCodes = rows.flatMap(({ record }) => (record.euraCode ? [record.euraCode] : []));
     const hyrraNumbers = rows.flatMap(({ record }) => (record.hyrraNumber ? [record.hyrraNumber] : []));
-    // Independent reads, queued together: the connection runs them back to back.
-    const [themeRows, targetGroupRows, locationRows, participationRows, fundingLineRows, organisations, holders] = await Promise.all([
-      loadRows(em, PROJECT_THEME, 'project_id', ids),
-      loadRows(em, PROJECT_TARGET_GROUP, 'project_id', ids),
-      loadRows(em, PROJECT_LOCATION, 'project_id', ids),
-      loadRows(em, PARTICIPATION, 'project_id', ids),
-      loadRows(em, FUNDING_LINE, 'project_id', ids),
-      this.resolveOrganisations(em, rows.flatMap(({ record }) => (record.participations ?? []).map((item) => item.organisation))),
+    // One after another: pg deprecates queueing a query while the client runs another (removed in pg 9).
+    const themes = byOwner(await loadRows(em, PROJECT_THEME, 'project_id', ids), 'project');
+    const targetGroups = byOwner(await loadRows(em, PROJECT_TARGET_GROUP, 'project_id', ids), 'project');
+    const locations = byOwner(await loadRows(em, PROJECT_LOCATION, 'project_id', ids), 'project');
+    const participations = byOwner(await loadRows(em, PARTICIPATION, 'project_id', ids), 'project');
+    const fundingLines = byOwner(await loadRows(em, FUNDING_LINE, 'project_id', ids), 'project');
+    const organisations = await this.resolveOrganisations(em, rows.flatMap(({ record }) => (record.participations ?? []).map((item) => item.organisation)));
+    const holders =
       euraCodes.length + hyrraNumbers.length > 0
-        ? query<{ code: string; eura_code: string | null; hyrra_number: string | null }>(em, 'select code, eura_code, hyrra_number from project where eura_code = any(?) or hyrra_number = any(?)', [euraCodes, hyrraNumbers])
-        : Promise.resolve([]),
-    ]);
-    const themes = byOwner(themeRows, 'project');
-    const targetGroups = byOwner(targetGroupRows, 'project');
-    const locations = byOwner(locationRows, 'project');
-    const participations = byOwner(participationRows, 'project');
-    const fundingLines = byOwner(fundingLineRows, 'project');
+        ? await query<{ code: string; eura_code: string | null; hyrra_number: string | null }>(em, 'select code, eura_code, hyrra_number from project where eura_code = any(?) or hyrra_number = any(?)', [euraCodes, hyrraNumbers])
+        : [];
     const external = new Map<string, string>();
     for (const row of holders) {
       if (row.eura_code) external.set(`eura\u0000${row.eura_code}`, row.code);
