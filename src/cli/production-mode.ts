@@ -20,6 +20,8 @@ if (process.argv[2] === 'start') {
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 } else if (process.argv[2] === 'import') {
   // The import's live heap is small (about 40 MB) but it makes garbage fast (each batch's rows and SQL
-  // parameters). Set in the command's action, as it was, V8 ignored it like the server's.
+  // parameters). Set here beside the server's, first thing. (Unlike the server's, the import's flag did
+  // take effect from the command's action: node --trace-gc showed Mark-Compacts at 55-78 MB with it
+  // there or here, and the heap growing to 144-157 MB before one without it.)
   setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
