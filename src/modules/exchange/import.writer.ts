@@ -362,7 +362,8 @@ export class ImportWriter {
       });
     } catch (error) {
       this.counts[kind] = { ...before, invalid: before.invalid + rows.length };
-      const message = error instanceof Error ? error.message.split('\n')[0].replace(/^.* - /, '') : String(error);
+      // knex prefixes the statement ("<sql> - <message>"), and ours span several lines.
+      const message = error instanceof Error ? error.message.replace(/^[\s\S]*? - /, '').split('\n')[0] : String(error);
       this.report([{ file: rows[0].origin.file, line: rows[0].origin.line, column: null, message: `The database refused the batch of ${rows.length} ${kind}s starting here: ${message}` }]);
       if (!this.options.skipInvalid) this.broken = true;
     }
