@@ -15,6 +15,9 @@ import { Migration20261130151613_activity_retention } from './Migration202611301
 import { Migration20261130164702_response_cache_version } from './Migration20261130164702_response_cache_version';
 import { Migration20261130164846_import_runs } from './Migration20261130164846_import_runs';
 import { Migration20261130232713_stored_search_documents } from './Migration20261130232713_stored_search_documents';
+import { Migration20261201023703_audit_unused_indexes } from './Migration20261201023703_audit_unused_indexes';
+import { Migration20261201024000_activity_statement_triggers } from './Migration20261201024000_activity_statement_triggers';
+import { Migration20261201025917_organisation_name_key_index } from './Migration20261201025917_organisation_name_key_index';
 
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261128033923_initial', class: Migration20261128033923_initial },
@@ -32,4 +35,7 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261130164702_response_cache_version', class: Migration20261130164702_response_cache_version },
   { name: 'Migration20261130164846_import_runs', class: Migration20261130164846_import_runs },
   { name: 'Migration20261130232713_stored_search_documents', class: Migration20261130232713_stored_search_documents },
+  { name: 'Migration20261201023703_audit_unused_indexes', class: Migration20261201023703_audit_unused_indexes },
+  { name: 'Migration20261201024000_activity_statement_triggers', class: Migration20261201024000_activity_statement_triggers },
+  { name: 'Migration20261201025917_organisation_name_key_index', class: Migration20261201025917_organisation_name_key_index },
 ];

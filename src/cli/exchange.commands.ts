@@ -3,7 +3,6 @@ import { createReadStream, createWriteStream, existsSync, statSync } from 'node:
 import { userInfo } from 'node:os';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { setFlagsFromString } from 'node:v8';
 import { Option, type Command } from 'commander';
 import { IsolationLevel } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
@@ -15,8 +14,6 @@ import type { ImportFormat } from '../modules/exchange/readers';
 
 const USAGE_ERROR = 2;
 const FORMATS: ImportFormat[] = ['silta-json', 'silta-csv', 'eu-operations', 'leader-decisions'];
-/** How far the heap may grow past its live size before V8 collects it again (see the import command). */
-const IMPORT_HEAP_GROWING_PERCENT = 50;
 
 interface ImportOptions {
   programme?: string;
@@ -63,9 +60,6 @@ export function registerExchangeCommands(program: Command, exporting: Command, w
     .option('--as <email>', "the account the audit trail names (default: a system actor with the OS user's name)")
     .action(async (file: string, options: ImportOptions, command: Command) => {
       if (!existsSync(file) || !statSync(file).isFile()) command.error(`error: no file ${file}`, { exitCode: USAGE_ERROR });
-      // The import's live heap is small (~40 MB) but it makes garbage fast (each batch's rows and SQL
-      // parameters); V8 would let the heap grow to about four times the live size before collecting.
-      setFlagsFromString(`--heap-growing-percent=${IMPORT_HEAP_GROWING_PERCENT}`);
       if (options.mapping && !existsSync(options.mapping)) command.error(`error: no mapping file ${options.mapping}`, { exitCode: USAGE_ERROR });
       // Progress is the bytes read of the file, the rate its lines per second (a record a line in CSV).
       // The first read only hashes the file, so it does not move the bar.

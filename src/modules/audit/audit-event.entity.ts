@@ -46,16 +46,15 @@ export class AuditEvent {
   @Property({ type: 'integer', nullable: true })
   tokenId?: number;
 
-  /** The organisation the change concerns or was made for, when there is one. */
-  @Index()
+  /** The organisation the change concerns or was made for, when there is one (no index: no read filters on it). */
   @Property({ type: 'integer', nullable: true })
   organisationId?: number;
 
   /**
    * The project the changed record belongs to (the project itself, a participation, a funding line,
-   * a theme or location of it): row-level security shows the event only to those who see the project.
+   * a theme or location of it): row-level security shows the event only to those who see the project
+   * (it looks the project up, not the events: no index, which every written row would have to update).
    */
-  @Index()
   @Property({ type: 'integer', nullable: true })
   projectId?: number;
 

@@ -86,19 +86,20 @@ function keyOf(spec: TableSpec, row: Row): string {
   return spec.key.map((property) => String(resolved(row[property]))).join('~~~');
 }
 
+/** An audit row's own columns (short names: a batch sends thousands); the actor's are parameters. */
 interface AuditRow {
-  account_id: number | null;
-  account_name: string | null;
-  token_id: number | null;
-  organisation_id: number | null;
-  project_id: number | null;
-  operation: string;
-  request_id: string;
-  client_request_id: string | null;
-  entity_type: string;
-  entity_id: string;
-  action: 'CREATE' | 'UPDATE' | 'DELETE';
-  changes: Record<string, { before: unknown; after: unknown }>;
+  /** organisation_id */
+  o: number | null;
+  /** project_id */
+  p: number | null;
+  /** entity_type */
+  t: string;
+  /** entity_id */
+  i: string;
+  /** action */
+  a: 'CREATE' | 'UPDATE' | 'DELETE';
+  /** changes */
+  c: Record<string, { before: unknown; after: unknown }>;
 }
 
 /**
@@ -156,23 +157,39 @@ export class BatchWrite {
   /** Writes the batch: ids, inserts, updates, deletes, then the audit rows. */
   async write(em: EntityManager): Promise<void> {
     const audit: AuditRow[] = [];
-    for (const spec of this.order) {
+    // Every serial table's ids in one statement: an array of `nextval`s per table (the sequence looked up once).
+    const serial = this.order.flatMap((spec) => {
       const rows = this.creates.get(spec);
-      if (!rows) continue;
-      if (spec.key.includes('id')) {
-        const ids = await query<{ id: number }>(em, `select nextval(pg_get_serial_sequence(?, 'id'))::int as id from generate_series(1, ?)`, [spec.table, rows.length]);
-        rows.forEach((row, index) => ((row.id as PendingId).id = ids[index].id));
-      }
+      return rows && spec.key.includes('id') ? [{ spec, rows }] : [];
+    });
+    if (serial.length > 0) {
+      const [drawn] = await query<Record<string, number[]>>(
+        em,
+        `select ${serial.map((_, index) => `array(with q as materialized (select pg_get_serial_sequence(?, 'id')::regclass as s) select nextval(q.s)::int from q, generate_series(1, ?)) as t${index}`).join(', ')}`,
+        serial.flatMap(({ spec, rows }) => [spec.table, rows.length]),
+      );
+      serial.forEach(({ rows }, index) => rows.forEach((row, n) => ((row.id as PendingId).id = drawn[`t${index}`][n])));
     }
+    // The statements go out one after another in this order; each is built while the database runs
+    // the ones before it.
+    const statements = new StatementChain(em);
     for (const spec of this.order) {
       const rows = this.creates.get(spec);
       if (!rows) continue;
       const properties = [...spec.key.filter((property) => property === 'id'), ...Object.keys(spec.columns)];
-      const records = rows.map((row) => Object.fromEntries(properties.map((property) => [property, resolved(row[property])])));
-      await this.insertRows(em, spec, properties, records);
+      const records = rows.map((row) => {
+        const record: Row = {};
+        for (const property of properties) record[property] = resolved(row[property]);
+        return record;
+      });
+      await this.insertRows(statements, spec, properties, records);
+      const owner = spec.ownerOnCreate;
       records.forEach((record, index) => {
-        const changes = changesOf(Object.fromEntries(Object.entries(record).filter(([property]) => property !== 'id')), null);
-        const owner = spec.ownerOnCreate;
+        const changes: AuditRow['c'] = {};
+        for (const property of properties) {
+          const value = record[property];
+          if (property !== 'id' && value !== null && !NOISE.has(property)) changes[property] = { before: null, after: value };
+        }
         if (owner && rows[index][owner] instanceof PendingId) changes[owner] = { before: null, after: { value: record[owner] } };
         audit.push(this.auditRow(spec, 'CREATE', record, changes));
       });
@@ -180,9 +197,9 @@ export class BatchWrite {
     for (const spec of this.order) {
       const entries = this.updates.get(spec);
       if (!entries) continue;
-      await this.updateRows(em, spec, entries);
+      await this.updateRows(statements, spec, entries);
       for (const { current, set } of entries) {
-        const changes: AuditRow['changes'] = {};
+        const changes: AuditRow['c'] = {};
         for (const [property, value] of Object.entries(set)) changes[property] = { before: current[property] ?? null, after: resolved(value) };
         audit.push(this.auditRow(spec, 'UPDATE', { ...current, ...Object.fromEntries(Object.entries(set).map(([property, value]) => [property, resolved(value)])) }, changes));
       }
@@ -190,19 +207,20 @@ export class BatchWrite {
     for (const spec of [...this.order].reverse()) {
       const rows = this.removals.get(spec);
       if (!rows) continue;
-      await this.deleteRows(em, spec, rows);
+      await this.deleteRows(statements, spec, rows);
       for (const row of rows) audit.push(this.auditRow(spec, 'DELETE', row, changesOf(null, row)));
     }
     if (audit.length > 0) {
-      await query(
-        em,
+      // Who, how and the request are the same for every row: parameters, not repeated in the JSON.
+      const { accountId, accountName, tokenId, operation, requestId, clientRequestId } = this.actor;
+      await statements.send(
         `insert into audit_event (account_id, account_name, token_id, organisation_id, project_id, operation, request_id, client_request_id, entity_type, entity_id, action, changes)
-         select account_id, account_name, token_id, organisation_id, project_id, operation, request_id, client_request_id, entity_type, entity_id, action::audit_action, changes
-           from json_to_recordset(?::json) as r(account_id int, account_name text, token_id int, organisation_id int, project_id int, operation text, request_id text,
-                client_request_id text, entity_type text, entity_id text, action text, changes jsonb)`,
-        [JSON.stringify(audit)],
+         select ?::int, ?::text, ?::int, r.o, r.p, ?::text, ?::text, ?::text, r.t, r.i, r.a::audit_action, r.c
+           from jsonb_to_recordset(?::jsonb) as r(o int, p int, t text, i text, a text, c jsonb)`,
+        [accountId, accountName, tokenId, operation, requestId, clientRequestId, JSON.stringify(audit)],
       );
     }
+    await statements.done();
   }
 
   private list<V>(map: Map<TableSpec, V[]>, spec: TableSpec): V[] {
@@ -211,18 +229,27 @@ export class BatchWrite {
     return list;
   }
 
-  private async insertRows(em: EntityManager, spec: TableSpec, properties: string[], records: Row[]): Promise<void> {
+  /** The rows as JSON with positional keys (c0, c1, …) and without nulls: a batch's rows are megabytes. */
+  private async insertRows(statements: StatementChain, spec: TableSpec, properties: string[], records: Row[]): Promise<void> {
     const columns = properties.map((property) => (property === 'id' ? (['id', 'int'] as const) : spec.columns[property]));
-    await query(
-      em,
+    const keys = properties.map((_, index) => `c${index}`);
+    const wire = records.map((record) => {
+      const out: Row = {};
+      for (let index = 0; index < properties.length; index++) {
+        const value = record[properties[index]];
+        if (value !== null) out[keys[index]] = value;
+      }
+      return out;
+    });
+    await statements.send(
       `insert into ${spec.table} (${columns.map(([column]) => column).join(', ')})
-       select ${properties.map((property) => `r."${property}"`).join(', ')} from json_to_recordset(?::json) as r(${properties.map((property, index) => `"${property}" ${columns[index][1]}`).join(', ')})`,
-      [JSON.stringify(records)],
+       select ${keys.map((key) => `r.${key}`).join(', ')} from json_to_recordset(?::json) as r(${keys.map((key, index) => `${key} ${columns[index][1]}`).join(', ')})`,
+      [JSON.stringify(wire)],
     );
   }
 
   /** One statement per set of changed properties (a batch has few: most rows change the same fields). */
-  private async updateRows(em: EntityManager, spec: TableSpec, entries: Array<{ current: Row; set: Row }>): Promise<void> {
+  private async updateRows(statements: StatementChain, spec: TableSpec, entries: Array<{ current: Row; set: Row }>): Promise<void> {
     const groups = new Map<string, Row[]>();
     for (const { current, set } of entries) {
       const properties = Object.keys(set).sort();
@@ -236,8 +263,7 @@ export class BatchWrite {
       if (spec.timestamps) assignments.push('updated_at = now()');
       if (spec.versioned) assignments.push('version = t.version + 1');
       const definitions = [...spec.key, ...properties].map((property) => `"${property}" ${property === 'id' ? 'int' : spec.columns[property][1]}`);
-      await query(
-        em,
+      await statements.send(
         `update ${spec.table} t set ${assignments.join(', ')} from json_to_recordset(?::json) as r(${definitions.join(', ')})
           where ${spec.key.map((property) => `t.${property === 'id' ? 'id' : spec.columns[property][0]} = r."${property}"`).join(' and ')}`,
         [JSON.stringify(records)],
@@ -245,10 +271,9 @@ export class BatchWrite {
     }
   }
 
-  private async deleteRows(em: EntityManager, spec: TableSpec, rows: Row[]): Promise<void> {
+  private async deleteRows(statements: StatementChain, spec: TableSpec, rows: Row[]): Promise<void> {
     const definitions = spec.key.map((property) => `"${property}" ${property === 'id' ? 'int' : spec.columns[property][1]}`);
-    await query(
-      em,
+    await statements.send(
       `delete from ${spec.table} t using json_to_recordset(?::json) as r(${definitions.join(', ')})
         where ${spec.key.map((property) => `t.${property === 'id' ? 'id' : spec.columns[property][0]} = r."${property}"`).join(' and ')}`,
       [JSON.stringify(rows.map((row) => Object.fromEntries(spec.key.map((property) => [property, resolved(row[property])]))))],
@@ -256,31 +281,41 @@ export class BatchWrite {
   }
 
   /** As flushWithAudit files a row: under its organisation and project (its own key, or the one it refers to). */
-  private auditRow(spec: TableSpec, action: AuditRow['action'], row: Row, changes: AuditRow['changes']): AuditRow {
+  private auditRow(spec: TableSpec, action: AuditRow['a'], row: Row, changes: AuditRow['c']): AuditRow {
     const owner = (entity: string, property: string): number | null => {
       const value = spec.entity === entity ? row.id : property in spec.columns ? row[property] : null;
       return value == null ? null : Number(resolved(value));
     };
-    return {
-      account_id: this.actor.accountId,
-      account_name: this.actor.accountName,
-      token_id: this.actor.tokenId,
-      organisation_id: this.actor.organisationId ?? owner('Organisation', 'organisation'),
-      project_id: owner('Project', 'project'),
-      operation: this.actor.operation,
-      request_id: this.actor.requestId,
-      client_request_id: this.actor.clientRequestId,
-      entity_type: spec.entity,
-      entity_id: keyOf(spec, row),
-      action,
-      changes,
-    };
+    return { o: this.actor.organisationId ?? owner('Organisation', 'organisation'), p: owner('Project', 'project'), t: spec.entity, i: keyOf(spec, row), a: action, c: changes };
+  }
+}
+
+/**
+ * Statements of one batch, run in the order they are sent, each after the one before has succeeded
+ * (after a failure the rest are not run, and `done` rejects with that failure). `send` returns as
+ * soon as its statement is queued, so the next one is built while the database runs it.
+ */
+class StatementChain {
+  private last: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly em: EntityManager) {}
+
+  async send(sql: string, params: unknown[]): Promise<void> {
+    this.last = this.last.then(() => query(this.em, sql, params));
+    // Handled where `done` is awaited; until then a failure must not count as unhandled.
+    this.last.catch(() => undefined);
+    // Let the statement reach the connection before the next one is built.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+
+  done(): Promise<unknown> {
+    return this.last;
   }
 }
 
 /** Field-level changes of a created (before null) or removed (after null) row; nulls and noise left out. */
-function changesOf(after: Row | null, before: Row | null): AuditRow['changes'] {
-  const changes: AuditRow['changes'] = {};
+function changesOf(after: Row | null, before: Row | null): AuditRow['c'] {
+  const changes: AuditRow['c'] = {};
   for (const [property, value] of Object.entries(after ?? before ?? {})) {
     if (NOISE.has(property)) continue;
     const plain = resolved(value);
