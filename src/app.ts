@@ -220,7 +220,7 @@ export async function createApp({ orm, config, logger }: AppOptions): Promise<Ap
     }),
   ];
   // Operations sent by POST skip the routers of pages, feeds and health checks (all GET), which every
-  // request would otherwise walk: a response cache hit spends a tenth of its time in express's router.
+  // request would otherwise walk; GET operations and other methods reach the same stack below them.
   app.post('/graphql', ...graphqlStack);
   app.use(webRoutes({ schema, introspection: config.introspection }));
   // Atom feeds of the activity log, for readers that do not speak GraphQL (docs/api.md, "Feeds").

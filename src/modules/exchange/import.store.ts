@@ -185,11 +185,7 @@ export class BatchWrite {
       await this.insertRows(statements, spec, properties, records);
       const owner = spec.ownerOnCreate;
       records.forEach((record, index) => {
-        const changes: AuditRow['c'] = {};
-        for (const property of properties) {
-          const value = record[property];
-          if (property !== 'id' && value !== null && !NOISE.has(property)) changes[property] = { before: null, after: value };
-        }
+        const changes = changesOf(record, null, 'id');
         if (owner && rows[index][owner] instanceof PendingId) changes[owner] = { before: null, after: { value: record[owner] } };
         audit.push(this.auditRow(spec, 'CREATE', record, changes));
       });
@@ -313,11 +309,11 @@ class StatementChain {
   }
 }
 
-/** Field-level changes of a created (before null) or removed (after null) row; nulls and noise left out. */
-function changesOf(after: Row | null, before: Row | null): AuditRow['c'] {
+/** Field-level changes of a created (before null) or removed (after null) row; nulls, noise and `except` left out. */
+function changesOf(after: Row | null, before: Row | null, except?: string): AuditRow['c'] {
   const changes: AuditRow['c'] = {};
   for (const [property, value] of Object.entries(after ?? before ?? {})) {
-    if (NOISE.has(property)) continue;
+    if (NOISE.has(property) || property === except) continue;
     const plain = resolved(value);
     if (plain === null) continue;
     changes[property] = after ? { before: null, after: plain } : { before: plain, after: null };
